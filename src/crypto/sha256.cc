@@ -1,0 +1,61 @@
+#include "crypto/sha256.h"
+
+#include <openssl/base.h>
+#include <openssl/sha.h>
+
+#include <cstring>
+
+#ifndef OPENSSL_IS_BORINGSSL
+#error "libbeamcore must be built against BoringSSL (android-libboringssl-dev), not OpenSSL"
+#endif
+
+namespace beam::crypto {
+namespace {
+
+constexpr uint32_t kInitialState[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+// The second block of a 64-byte message is constant: 0x80, zeros, bit length 512.
+struct PaddingBlock {
+  alignas(64) uint8_t bytes[64] = {};
+  constexpr PaddingBlock() {
+    bytes[0] = 0x80;
+    bytes[62] = 0x02;  // 512 bits, big-endian in the last 8 bytes
+  }
+};
+constexpr PaddingBlock kPaddingFor64 = {};
+
+thread_local uint64_t t_node_hashes = 0;
+
+inline void StoreBigEndian(const uint32_t state[8], uint8_t out[32]) {
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i + 0] = static_cast<uint8_t>(state[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+  }
+}
+
+}  // namespace
+
+void Sha256(const uint8_t* data, size_t len, uint8_t out[kSha256DigestSize]) {
+  SHA256(data, len, out);
+}
+
+void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]) {
+  alignas(64) uint8_t block[64];
+  std::memcpy(block, left, 32);
+  std::memcpy(block + 32, right, 32);
+  uint32_t state[8];
+  std::memcpy(state, kInitialState, sizeof(state));
+  // Skipping SHA256_Init/Update/Final saves the buffering and padding logic: a
+  // Merkle node is always exactly one data block plus the constant padding block.
+  SHA256_TransformBlocks(state, block, 1);
+  SHA256_TransformBlocks(state, kPaddingFor64.bytes, 1);
+  StoreBigEndian(state, out);
+  ++t_node_hashes;
+}
+
+uint64_t NodeHashCount() { return t_node_hashes; }
+
+}  // namespace beam::crypto

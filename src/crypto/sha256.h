@@ -1,0 +1,29 @@
+// SHA-256 for SSZ merkleization, backed by BoringSSL (SHA-NI where the CPU has it).
+//
+// Thread-safe: all functions are pure. The compression counter is thread-local so
+// benchmarks can report "hash compressions per call" without contention.
+
+#ifndef BEAMCORE_CRYPTO_SHA256_H_
+#define BEAMCORE_CRYPTO_SHA256_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace beam::crypto {
+
+inline constexpr size_t kSha256DigestSize = 32;
+
+// out = SHA-256(data[0..len)).
+void Sha256(const uint8_t* data, size_t len, uint8_t out[kSha256DigestSize]);
+
+// out = SHA-256(left || right) for two 32-byte inputs: one Merkle node. `out` may
+// alias either input. This is the hot path of hash_tree_root.
+void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]);
+
+// Number of Merkle-node hashes (Sha256Pair calls) made by this thread since it
+// started. Read before and after an operation to count its node hashes.
+uint64_t NodeHashCount();
+
+}  // namespace beam::crypto
+
+#endif  // BEAMCORE_CRYPTO_SHA256_H_

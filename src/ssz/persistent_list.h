@@ -1,0 +1,429 @@
+// PersistentList[T, N] and PersistentBitlist[N]: SSZ lists for the large consensus State
+// fields, with structural sharing and an incrementally maintained Merkle tree.
+//
+// Storage is split into segments of 256 Merkle leaves. Copying a list copies segment
+// pointers only; a write clones just the segment it touches (copy-on-write), so the
+// post-state of every block can share almost all of its memory with its parent.
+//
+// The Merkle tree is cached per segment plus a small top tree over segment roots. A
+// write marks its leaf dirty; HashTreeRoot() rehashes only dirty paths: appending one
+// element costs O(log n) compressions instead of O(n).
+//
+// Thread safety: thread-compatible for writes (a mutating call needs exclusive access,
+// as for std::vector). Const calls, including HashTreeRoot(), may run concurrently with
+// each other: the hash cache is guarded by an internal leaf mutex.
+
+#ifndef BEAMCORE_SSZ_PERSISTENT_LIST_H_
+#define BEAMCORE_SSZ_PERSISTENT_LIST_H_
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "ssz/bitfields.h"
+#include "ssz/codec.h"
+#include "ssz/collections.h"
+#include "sync/mutex.h"
+
+namespace beam::ssz {
+
+namespace internal {
+
+inline constexpr int kSegmentDepth = 8;
+inline constexpr size_t kLeavesPerSegment = size_t{1} << kSegmentDepth;
+
+// Cached Merkle nodes of one segment in heap order: nodes[1] is the segment root and
+// nodes[kLeavesPerSegment + i] is leaf i.
+struct NodeSegment {
+  std::array<Root, 2 * kLeavesPerSegment> nodes;
+  NodeSegment();  // all-zero subtree
+};
+
+// The hashing engine shared by both list kinds. `leaf_fn(leaf_index)` returns the
+// current value of a leaf below leaf_count.
+class MerkleCache {
+ public:
+  MerkleCache() = default;
+  MerkleCache(const MerkleCache& other);
+  MerkleCache& operator=(const MerkleCache& other);
+
+  void MarkDirty(uint64_t leaf) ABSL_LOCKS_EXCLUDED(mu_);
+  void MarkDirtyRange(uint64_t begin, uint64_t end) ABSL_LOCKS_EXCLUDED(mu_);
+
+  template <class LeafFn>
+  ssz::Root ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t length, LeafFn&& leaf_fn) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  bool IsClean() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  void RebuildTop(size_t num_segments) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  NodeSegment& MutableSegment(size_t s) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  ssz::Root FinishRoot(uint64_t leaf_count, int limit_depth, uint64_t length) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable Mutex mu_;
+  // State below is protected by mu_.
+  mutable std::vector<std::shared_ptr<NodeSegment>> segments_ ABSL_GUARDED_BY(mu_);
+  mutable std::vector<ssz::Root> top_ ABSL_GUARDED_BY(mu_);  // heap over segment roots
+  mutable std::vector<uint64_t> dirty_ ABSL_GUARDED_BY(mu_);
+  mutable bool all_dirty_ ABSL_GUARDED_BY(mu_) = true;
+  mutable std::optional<ssz::Root> root_ ABSL_GUARDED_BY(mu_);
+};
+
+template <class LeafFn>
+Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t length,
+                       LeafFn&& leaf_fn) const {
+  MutexLock lock(&mu_);
+  if (root_.has_value()) return *root_;
+  const size_t num_segments = (leaf_count + kLeavesPerSegment - 1) / kLeavesPerSegment;
+  if (all_dirty_) {
+    dirty_.clear();
+    segments_.resize(num_segments);
+    for (size_t s = 0; s < num_segments; ++s) {
+      segments_[s] = std::make_shared<NodeSegment>();
+      NodeSegment& seg = *segments_[s];
+      const uint64_t first = s * kLeavesPerSegment;
+      const uint64_t n = std::min<uint64_t>(kLeavesPerSegment, leaf_count - first);
+      for (uint64_t i = 0; i < n; ++i) seg.nodes[kLeavesPerSegment + i] = leaf_fn(first + i);
+      // Only the occupied part of each level needs hashing; the rest stays zero-subtree.
+      uint64_t width = n;
+      for (size_t level_start = kLeavesPerSegment; level_start > 1; level_start /= 2) {
+        const uint64_t parents = (width + 1) / 2;
+        for (uint64_t p = 0; p < parents; ++p) {
+          const size_t child = level_start + 2 * p;
+          seg.nodes[level_start / 2 + p] = HashPair(seg.nodes[child], seg.nodes[child + 1]);
+        }
+        width = parents;
+      }
+    }
+    all_dirty_ = false;
+    RebuildTop(num_segments);
+  } else {
+    std::sort(dirty_.begin(), dirty_.end());
+    dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
+    const size_t old_segments = segments_.size();
+    if (num_segments < old_segments) segments_.resize(num_segments);
+    while (segments_.size() < num_segments) segments_.push_back(std::make_shared<NodeSegment>());
+    std::vector<size_t> touched;
+    std::vector<uint32_t> level;
+    size_t k = 0;
+    while (k < dirty_.size() && dirty_[k] < num_segments * kLeavesPerSegment) {
+      const size_t s = dirty_[k] / kLeavesPerSegment;
+      NodeSegment& seg = MutableSegment(s);
+      level.clear();
+      for (; k < dirty_.size() && dirty_[k] / kLeavesPerSegment == s; ++k) {
+        const uint64_t leaf = dirty_[k];
+        const uint32_t local = static_cast<uint32_t>(leaf % kLeavesPerSegment);
+        seg.nodes[kLeavesPerSegment + local] = leaf < leaf_count ? leaf_fn(leaf) : ZeroHash(0);
+        level.push_back(static_cast<uint32_t>(kLeavesPerSegment + local));
+      }
+      // Walk up, deduplicating parents; `level` stays sorted.
+      while (level.front() > 1) {
+        size_t out = 0;
+        for (size_t j = 0; j < level.size(); ++j) {
+          const uint32_t parent = level[j] / 2;
+          if (out > 0 && level[out - 1] == parent) continue;
+          seg.nodes[parent] = HashPair(seg.nodes[2 * parent], seg.nodes[2 * parent + 1]);
+          level[out++] = parent;
+        }
+        level.resize(out);
+      }
+      touched.push_back(s);
+    }
+    dirty_.clear();
+    const size_t width = top_.size() / 2;
+    if (num_segments != old_segments && (num_segments > width || num_segments <= width / 2)) {
+      RebuildTop(num_segments);
+    } else {
+      // Segments that vanished leave zero subtrees behind.
+      for (size_t s = num_segments; s < old_segments; ++s) {
+        top_[width + s] = ZeroHash(kSegmentDepth);
+        touched.push_back(s);
+      }
+      std::vector<size_t> up;
+      for (size_t s : touched) {
+        if (s < num_segments) top_[width + s] = segments_[s]->nodes[1];
+        up.push_back(width + s);
+      }
+      std::sort(up.begin(), up.end());
+      up.erase(std::unique(up.begin(), up.end()), up.end());
+      while (!up.empty() && up.front() > 1) {
+        size_t out = 0;
+        for (size_t j = 0; j < up.size(); ++j) {
+          const size_t parent = up[j] / 2;
+          if (out > 0 && up[out - 1] == parent) continue;
+          top_[parent] = HashPair(top_[2 * parent], top_[2 * parent + 1]);
+          up[out++] = parent;
+        }
+        up.resize(out);
+      }
+    }
+  }
+  root_ = FinishRoot(leaf_count, limit_depth, length);
+  return *root_;
+}
+
+}  // namespace internal
+
+// A list of SSZ values that each occupy one Merkle leaf (Bytes32, containers).
+template <class T, size_t N>
+class PersistentList {
+ public:
+  static constexpr size_t kLimit = N;
+  static constexpr size_t kPerSegment = internal::kLeavesPerSegment;
+
+  PersistentList() = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T& operator[](size_t i) const { return data_[i / kPerSegment]->items[i % kPerSegment]; }
+  const T& Get(size_t i) const { return (*this)[i]; }
+
+  void Set(size_t i, const T& v) {
+    Writable(i / kPerSegment).items[i % kPerSegment] = v;
+    cache_.MarkDirty(i);
+  }
+  void PushBack(const T& v) {
+    if (size_ % kPerSegment == 0) data_.push_back(std::make_shared<Segment>());
+    ++size_;
+    Set(size_ - 1, v);
+  }
+  // Shrinks (or grows with default values) to n elements.
+  void Resize(size_t n) {
+    const size_t old = size_;
+    if (n < old) {
+      for (size_t i = n; i < std::min(old, RoundUp(n)); ++i) Writable(i / kPerSegment).items[i % kPerSegment] = T{};
+      data_.resize(RoundUp(n) / kPerSegment);
+      size_ = n;
+      cache_.MarkDirtyRange(n, old);
+    } else {
+      while (size_ < n) PushBack(T{});
+    }
+  }
+  void Clear() { Resize(0); }
+  // Replaces the contents, marking dirty only the elements that change.
+  void Assign(const std::vector<T>& values) {
+    const size_t common = std::min(values.size(), size_);
+    for (size_t i = 0; i < common; ++i) {
+      if (!((*this)[i] == values[i])) Set(i, values[i]);
+    }
+    if (values.size() < size_) {
+      Resize(values.size());
+    } else {
+      for (size_t i = common; i < values.size(); ++i) PushBack(values[i]);
+    }
+  }
+  std::vector<T> ToVector() const {
+    std::vector<T> out;
+    out.reserve(size_);
+    for (size_t i = 0; i < size_; ++i) out.push_back((*this)[i]);
+    return out;
+  }
+
+  Root HashTreeRoot() const {
+    return cache_.ComputeRoot(size_, CeilLog2(N), size_, [this](uint64_t leaf) {
+      return Ssz<T>::Hash((*this)[leaf]);
+    });
+  }
+  bool IsHashCached() const { return cache_.IsClean(); }
+
+  friend bool operator==(const PersistentList& a, const PersistentList& b) {
+    if (a.size_ != b.size_) return false;
+    for (size_t i = 0; i < a.size_; ++i) {
+      if (!(a[i] == b[i])) return false;
+    }
+    return true;
+  }
+
+ private:
+  struct Segment {
+    std::array<T, kPerSegment> items{};
+  };
+  static size_t RoundUp(size_t n) { return (n + kPerSegment - 1) / kPerSegment * kPerSegment; }
+  Segment& Writable(size_t s) {
+    if (data_[s].use_count() != 1) data_[s] = std::make_shared<Segment>(*data_[s]);
+    return *data_[s];
+  }
+
+  std::vector<std::shared_ptr<Segment>> data_;
+  size_t size_ = 0;
+  internal::MerkleCache cache_;
+};
+
+// A bitlist packed 256 bits per leaf, with the same sharing and caching.
+template <size_t N>
+class PersistentBitlist {
+ public:
+  static constexpr size_t kLimit = N;
+  static constexpr size_t kBytesPerSegment = internal::kLeavesPerSegment * kBytesPerChunk;
+  static constexpr size_t kBitsPerSegment = kBytesPerSegment * 8;
+
+  PersistentBitlist() = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  bool Get(size_t i) const {
+    return (data_[i / kBitsPerSegment]->bytes[(i % kBitsPerSegment) / 8] >> (i % 8)) & 1;
+  }
+  void Set(size_t i, bool v) {
+    uint8_t& byte = Writable(i / kBitsPerSegment).bytes[(i % kBitsPerSegment) / 8];
+    const uint8_t mask = static_cast<uint8_t>(1u << (i % 8));
+    const uint8_t updated = v ? (byte | mask) : (byte & ~mask);
+    if (updated == byte) return;
+    byte = updated;
+    cache_.MarkDirty(i / kBitsPerChunk);
+  }
+  void PushBack(bool v) {
+    if (size_ % kBitsPerSegment == 0) data_.push_back(std::make_shared<Segment>());
+    ++size_;
+    cache_.MarkDirty((size_ - 1) / kBitsPerChunk);  // leaf count may have grown
+    Set(size_ - 1, v);
+  }
+  // Grows with zero bits or shrinks (clearing the dropped bits) to n bits.
+  void Resize(size_t n) {
+    if (n >= size_) {
+      while (size_ < n) {
+        if (size_ % kBitsPerSegment == 0) data_.push_back(std::make_shared<Segment>());
+        const size_t step = std::min(n - size_, kBitsPerSegment - size_ % kBitsPerSegment);
+        size_ += step;
+      }
+      if (n > 0) cache_.MarkDirty((n - 1) / kBitsPerChunk);
+      return;
+    }
+    const size_t old = size_;
+    for (size_t i = n; i < std::min(old, RoundUpBits(n)); ++i) Set(i, false);
+    data_.resize(RoundUpBits(n) / kBitsPerSegment);
+    size_ = n;
+    cache_.MarkDirtyRange(n / kBitsPerChunk, (old + kBitsPerChunk - 1) / kBitsPerChunk);
+  }
+  // Replaces the contents with `bits` (packed little-endian, `len` bits), marking dirty
+  // only the 32-byte leaves that change.
+  void AssignPacked(ByteView bits, size_t len) {
+    Resize(std::min(len, size_));
+    Resize(len);
+    for (size_t s = 0; s < data_.size(); ++s) {
+      const size_t begin = s * kBytesPerSegment;
+      const size_t n = std::min(kBytesPerSegment, bits.size() - std::min(bits.size(), begin));
+      for (size_t c = 0; c * kBytesPerChunk < n; ++c) {
+        const size_t off = c * kBytesPerChunk;
+        const size_t m = std::min(kBytesPerChunk, n - off);
+        if (std::memcmp(data_[s]->bytes.data() + off, bits.data() + begin + off, m) != 0) {
+          std::memcpy(Writable(s).bytes.data() + off, bits.data() + begin + off, m);
+          cache_.MarkDirty(s * internal::kLeavesPerSegment + c);
+        }
+      }
+    }
+    if (len % 8) {  // keep bits past the end zero
+      const size_t last = (len - 1) / 8;
+      uint8_t& b = Writable(last / kBytesPerSegment).bytes[last % kBytesPerSegment];
+      b &= static_cast<uint8_t>((1u << (len % 8)) - 1);
+    }
+  }
+  // Packed bytes (ceil(size/8)), without the delimiter.
+  ByteVec ToPacked() const {
+    ByteVec out((size_ + 7) / 8);
+    for (size_t s = 0; s < data_.size(); ++s) {
+      const size_t begin = s * kBytesPerSegment;
+      std::memcpy(out.data() + begin, data_[s]->bytes.data(), std::min(kBytesPerSegment, out.size() - begin));
+    }
+    return out;
+  }
+
+  Root HashTreeRoot() const {
+    const uint64_t leaves = (size_ + kBitsPerChunk - 1) / kBitsPerChunk;
+    return cache_.ComputeRoot(leaves, CeilLog2((N + kBitsPerChunk - 1) / kBitsPerChunk), size_,
+                       [this](uint64_t leaf) {
+                         const auto& seg = *data_[leaf / internal::kLeavesPerSegment];
+                         return Root::FromSpan(ByteView(
+                             seg.bytes.data() + (leaf % internal::kLeavesPerSegment) * kBytesPerChunk,
+                             kBytesPerChunk));
+                       });
+  }
+  bool IsHashCached() const { return cache_.IsClean(); }
+
+  friend bool operator==(const PersistentBitlist& a, const PersistentBitlist& b) {
+    return a.size_ == b.size_ && a.ToPacked() == b.ToPacked();
+  }
+
+ private:
+  struct Segment {
+    std::array<uint8_t, kBytesPerSegment> bytes{};
+  };
+  static size_t RoundUpBits(size_t n) {
+    return (n + kBitsPerSegment - 1) / kBitsPerSegment * kBitsPerSegment;
+  }
+  Segment& Writable(size_t s) {
+    if (data_[s].use_count() != 1) data_[s] = std::make_shared<Segment>(*data_[s]);
+    return *data_[s];
+  }
+
+  std::vector<std::shared_ptr<Segment>> data_;
+  size_t size_ = 0;
+  internal::MerkleCache cache_;
+};
+
+template <class T, size_t N>
+struct Ssz<PersistentList<T, N>> {
+  static constexpr bool kFixed = false;
+  static constexpr size_t kSize = 0;
+  static constexpr bool kBasic = false;
+  static_assert(!Ssz<T>::kBasic, "PersistentList holds one element per leaf");
+  static size_t EncodedSize(const PersistentList<T, N>& v) {
+    if constexpr (Ssz<T>::kFixed && Ssz<T>::kSize != 0) {
+      return v.size() * Ssz<T>::kSize;
+    } else {
+      size_t total = 0;
+      for (size_t i = 0; i < v.size(); ++i) total += Ssz<T>::EncodedSize(v[i]);
+      return total + (Ssz<T>::kFixed ? 0 : v.size() * kBytesPerLengthOffset);
+    }
+  }
+  static void Encode(const PersistentList<T, N>& v, ByteVec& out) {
+    static_assert(Ssz<T>::kFixed, "variable-size elements are not needed here");
+    for (size_t i = 0; i < v.size(); ++i) Ssz<T>::Encode(v[i], out);
+  }
+  static absl::Status Decode(ByteView in, PersistentList<T, N>& out) {
+    List<T, N> plain;
+    absl::Status s = Ssz<List<T, N>>::Decode(in, plain);
+    if (!s.ok()) return s;
+    PersistentList<T, N> result;
+    for (const T& item : plain.items) result.PushBack(item);
+    out = std::move(result);
+    return absl::OkStatus();
+  }
+  static Root Hash(const PersistentList<T, N>& v) { return v.HashTreeRoot(); }
+};
+
+template <size_t N>
+struct Ssz<PersistentBitlist<N>> {
+  static constexpr bool kFixed = false;
+  static constexpr size_t kSize = 0;
+  static constexpr bool kBasic = false;
+  static size_t EncodedSize(const PersistentBitlist<N>& v) { return v.size() / 8 + 1; }
+  static void Encode(const PersistentBitlist<N>& v, ByteVec& out) {
+    ByteVec packed = v.ToPacked();
+    if (v.size() % 8 == 0) packed.push_back(0);
+    packed[v.size() / 8] |= static_cast<uint8_t>(1u << (v.size() % 8));
+    out.insert(out.end(), packed.begin(), packed.end());
+  }
+  static absl::Status Decode(ByteView in, PersistentBitlist<N>& out) {
+    absl::StatusOr<size_t> len = DecodeBitlistLength(in, N);
+    if (!len.ok()) return len.status();
+    ByteVec packed(in.begin(), in.begin() + static_cast<ptrdiff_t>((*len + 7) / 8));
+    if (*len % 8) packed.back() &= static_cast<uint8_t>((1u << (*len % 8)) - 1);
+    PersistentBitlist<N> result;
+    result.AssignPacked(packed, *len);
+    out = std::move(result);
+    return absl::OkStatus();
+  }
+  static Root Hash(const PersistentBitlist<N>& v) { return v.HashTreeRoot(); }
+};
+
+}  // namespace beam::ssz
+
+#endif  // BEAMCORE_SSZ_PERSISTENT_LIST_H_

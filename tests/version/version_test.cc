@@ -1,0 +1,18 @@
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "beamcore/beamcore.h"
+
+namespace {
+
+TEST(VersionTest, String) {
+  ASSERT_NE(beam_version_string(), nullptr);
+  EXPECT_EQ(std::string_view(beam_version_string()), "0.1.0");
+}
+
+TEST(VersionTest, Number) {
+  EXPECT_EQ(beam_version_number(), 0x000100u);
+}
+
+}  // namespace
