@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "crypto/sha256_shani.h"
+
 #ifndef OPENSSL_IS_BORINGSSL
 #error "libbeamcore must be built against BoringSSL (android-libboringssl-dev), not OpenSSL"
 #endif
@@ -42,10 +44,10 @@ void Sha256(const uint8_t* data, size_t len, uint8_t out[kSha256DigestSize]) {
   SHA256(data, len, out);
 }
 
-void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]) {
-  alignas(64) uint8_t block[64];
-  std::memcpy(block, left, 32);
-  std::memcpy(block + 32, right, 32);
+namespace {
+
+// Portable path: BoringSSL's block function on the data block and the padding block.
+void HashOneBlockPortable(const uint8_t block[64], uint8_t out[32]) {
   uint32_t state[8];
   std::memcpy(state, kInitialState, sizeof(state));
   // Skipping SHA256_Init/Update/Final saves the buffering and padding logic: a
@@ -53,8 +55,41 @@ void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]
   SHA256_TransformBlocks(state, block, 1);
   SHA256_TransformBlocks(state, kPaddingFor64.bytes, 1);
   StoreBigEndian(state, out);
+}
+
+bool UseShaNi() {
+  static const bool kUse = internal::CpuHasShaNi();
+  return kUse;
+}
+
+}  // namespace
+
+void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]) {
+  alignas(64) uint8_t block[64];
+  std::memcpy(block, left, 32);
+  std::memcpy(block + 32, right, 32);
+  if (UseShaNi()) {
+    internal::Sha256x64ShaNi(block, out, 1);
+  } else {
+    HashOneBlockPortable(block, out);
+  }
   ++t_node_hashes;
 }
+
+void Sha256Pairs(const uint8_t* in, uint8_t* out, size_t n) {
+  if (UseShaNi()) {
+    internal::Sha256x64ShaNi(in, out, n);
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      alignas(64) uint8_t block[64];
+      std::memcpy(block, in + 64 * i, 64);  // out may alias in
+      HashOneBlockPortable(block, out + 32 * i);
+    }
+  }
+  t_node_hashes += n;
+}
+
+bool UsingShaNi() { return UseShaNi(); }
 
 uint64_t NodeHashCount() { return t_node_hashes; }
 

@@ -20,9 +20,17 @@ void Sha256(const uint8_t* data, size_t len, uint8_t out[kSha256DigestSize]);
 // alias either input. This is the hot path of hash_tree_root.
 void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]);
 
-// Number of Merkle-node hashes (Sha256Pair calls) made by this thread since it
+// out[32*i .. 32*i+32) = SHA-256(in[64*i .. 64*i+64)) for i < n: a whole Merkle layer
+// at once (children contiguous, parents contiguous). `out` may equal `in` (a layer
+// hashed in place into its first half); other overlaps are not allowed.
+void Sha256Pairs(const uint8_t* in, uint8_t* out, size_t n);
+
+// Number of Merkle-node hashes (Sha256Pair calls and Sha256Pairs messages) made by this thread since it
 // started. Read before and after an operation to count its node hashes.
 uint64_t NodeHashCount();
+
+// Whether the SHA-NI kernel is in use (chosen once at start-up from CPUID).
+bool UsingShaNi();
 
 }  // namespace beam::crypto
 

@@ -116,8 +116,10 @@ absl::Status DecodeFixedSequence(ByteView in, size_t count, std::vector<T>& out)
   constexpr size_t kElem = Ssz<T>::kSize;
   std::vector<T> result(count);
   for (size_t i = 0; i < count; ++i) {
-    absl::Status s = Ssz<T>::Decode(in.subspan(i * kElem, kElem), result[i]);
+    T item{};  // not result[i] directly: std::vector<bool> hands out proxies
+    absl::Status s = Ssz<T>::Decode(in.subspan(i * kElem, kElem), item);
     if (!s.ok()) return s;
+    result[i] = std::move(item);
   }
   out = std::move(result);
   return absl::OkStatus();

@@ -55,13 +55,11 @@ Root Merkleize(absl::Span<const Root> chunks, int64_t limit_chunks) {
   const Root* in = chunks.data();
   uint64_t n = count;
   for (int d = 0; d < depth; ++d) {
-    const uint64_t parents = (n + 1) / 2;
-    for (uint64_t i = 0; i < parents; ++i) {
-      const Root& right = (2 * i + 1 < n) ? in[2 * i + 1] : ZeroHash(d);
-      crypto::Sha256Pair(in[2 * i].data(), right.data(), layer[i].data());
-    }
+    const uint64_t full = n / 2;
+    crypto::Sha256Pairs(in->data(), layer.data()->data(), full);
+    if (n % 2) crypto::Sha256Pair(in[n - 1].data(), ZeroHash(d).data(), layer[full].data());
     in = layer.data();
-    n = parents;
+    n = (n + 1) / 2;
   }
   return layer[0];
 }

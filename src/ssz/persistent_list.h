@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "crypto/sha256.h"
 #include "ssz/bitfields.h"
 #include "ssz/codec.h"
 #include "ssz/collections.h"
@@ -95,10 +96,8 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
       uint64_t width = n;
       for (size_t level_start = kLeavesPerSegment; level_start > 1; level_start /= 2) {
         const uint64_t parents = (width + 1) / 2;
-        for (uint64_t p = 0; p < parents; ++p) {
-          const size_t child = level_start + 2 * p;
-          seg.nodes[level_start / 2 + p] = HashPair(seg.nodes[child], seg.nodes[child + 1]);
-        }
+        // Children of one level are contiguous, and so are their parents.
+        crypto::Sha256Pairs(seg.nodes[level_start].data(), seg.nodes[level_start / 2].data(), parents);
         width = parents;
       }
     }
