@@ -199,7 +199,8 @@ absl::Status ProcessAttestations(State& state, const AggregatedAttestations& att
     }
     Tally& tally = justifications[target.root];
     if (tally.votes.empty()) tally.votes.assign(validator_count, 0);
-    for (size_t i = 0; i < bits.size(); ++i) {
+    const size_t voters = std::min<size_t>(bits.size(), validator_count);  // the rest are zero
+    for (size_t i = 0; i < voters; ++i) {
       if (bits.Get(i) && !tally.votes[i]) {
         tally.votes[i] = 1;
         ++tally.count;

@@ -19,12 +19,13 @@
 
 #include <cstdint>
 #include <cstring>
-#include "absl/strings/string_view.h"
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "ssz/bytes.h"
 #include "ssz/merkleize.h"
 
@@ -34,6 +35,12 @@ inline constexpr size_t kBytesPerLengthOffset = 4;
 
 template <class T, class Enable = void>
 struct Ssz;  // specialised per type
+
+constexpr int CeilLog2Constexpr(uint64_t n) {
+  int d = 0;
+  while ((uint64_t{1} << d) < n) ++d;
+  return d;
+}
 
 template <class T>
 inline constexpr bool kIsFixed = Ssz<T>::kFixed;
@@ -78,6 +85,22 @@ template <class T>
 Root HashTreeRoot(const T& v) {
   return Ssz<T>::Hash(v);
 }
+
+// out[i] = HashTreeRoot(items[i]) for i < n. Types whose roots are Merkle trees of
+// several chunks (long byte vectors, containers) hash all n trees level by level so the
+// SHA kernel sees whole layers (see crypto::Sha256Pairs); others loop.
+template <class T>
+void HashTreeRootMany(const T* items, size_t n, Root* out) {
+  if constexpr (requires { Ssz<T>::HashMany(items, n, out); }) {
+    Ssz<T>::HashMany(items, n, out);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = Ssz<T>::Hash(items[i]);
+  }
+}
+
+// Hashes n perfect trees of `leaves_per_tree` (a power of two) leaves each, stored
+// contiguously in `leaves` (n * leaves_per_tree roots; overwritten), into out[0..n).
+void HashTreesInPlace(Root* leaves, size_t n, size_t leaves_per_tree, Root* out);
 
 // ---- little-endian helpers ----
 
@@ -170,6 +193,17 @@ struct Ssz<FixedBytes<N>> {
       return v;
     } else {
       return MerkleizeBytes(v.view());
+    }
+  }
+  static void HashMany(const FixedBytes<N>* items, size_t n, Root* out) {
+    constexpr size_t kChunks = (N + kBytesPerChunk - 1) / kBytesPerChunk;
+    if constexpr (kChunks == 1) {
+      for (size_t i = 0; i < n; ++i) out[i] = Hash(items[i]);
+    } else {
+      constexpr size_t kLeaves = size_t{1} << CeilLog2Constexpr(kChunks);
+      std::vector<Root> leaves(n * kLeaves);
+      for (size_t i = 0; i < n; ++i) std::memcpy(leaves[i * kLeaves].data(), items[i].data(), N);
+      HashTreesInPlace(leaves.data(), n, kLeaves, out);
     }
   }
 };

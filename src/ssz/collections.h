@@ -136,7 +136,7 @@ Root HashSequence(const T* items, size_t n, size_t limit) {
     return MerkleizeBytes(packed, static_cast<int64_t>(limit_chunks));
   } else {
     std::vector<Root> roots(n);
-    for (size_t i = 0; i < n; ++i) roots[i] = Ssz<T>::Hash(items[i]);
+    HashTreeRootMany(items, n, roots.data());
     return Merkleize(roots, static_cast<int64_t>(limit));
   }
 }

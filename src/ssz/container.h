@@ -201,6 +201,25 @@ struct Ssz<T> {
     return Merkleize(absl::Span<const Root>(roots.data(), kNumFields));
   }
 
+  // All n containers at once: each field's roots in one batch, then every container's
+  // field tree level by level.
+  static void HashMany(const T* items, size_t n, Root* out) {
+    constexpr size_t kLeaves = size_t{1} << CeilLog2Constexpr(kNumFields);
+    std::vector<Root> leaves(n * kLeaves);
+    std::vector<Root> field_roots(n);
+    size_t f = 0;
+    ForEachField<T>([&](const auto& d) {
+      using M = MemberOf<decltype(d)>;
+      std::vector<M> values;
+      values.reserve(n);
+      for (size_t i = 0; i < n; ++i) values.push_back(items[i].*(d.ptr));
+      HashTreeRootMany(values.data(), n, field_roots.data());
+      for (size_t i = 0; i < n; ++i) leaves[i * kLeaves + f] = field_roots[i];
+      ++f;
+    });
+    HashTreesInPlace(leaves.data(), n, kLeaves, out);
+  }
+
  private:
   static constexpr const char* TypeLabel() {
     if constexpr (requires { T::kSszName; }) {

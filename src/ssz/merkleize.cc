@@ -71,6 +71,19 @@ Root MerkleizeBytes(ByteView bytes, int64_t limit_chunks) {
   return Merkleize(chunks, limit_chunks);
 }
 
+void HashTreesInPlace(Root* leaves, size_t n, size_t leaves_per_tree, Root* out) {
+  if (leaves_per_tree == 1) {
+    std::memmove(out, leaves, n * sizeof(Root));
+    return;
+  }
+  // Pairs never straddle two trees (leaves_per_tree is even), so each level of all n
+  // trees is one contiguous layer.
+  for (size_t width = leaves_per_tree; width > 1; width /= 2) {
+    crypto::Sha256Pairs(leaves->data(), leaves->data(), n * width / 2);
+  }
+  for (size_t i = 0; i < n; ++i) out[i] = leaves[i];
+}
+
 Root MixInLength(const Root& root, uint64_t length) {
   Root len{};
   for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(length >> (8 * i));

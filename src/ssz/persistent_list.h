@@ -45,8 +45,8 @@ struct NodeSegment {
   NodeSegment();  // all-zero subtree
 };
 
-// The hashing engine shared by both list kinds. `leaf_fn(leaf_index)` returns the
-// current value of a leaf below leaf_count.
+// The hashing engine shared by both list kinds. `leaves_fn(first, count, out)` writes
+// the current values of leaves [first, first + count), all below leaf_count, to out.
 class MerkleCache {
  public:
   MerkleCache() = default;
@@ -56,8 +56,8 @@ class MerkleCache {
   void MarkDirty(uint64_t leaf) ABSL_LOCKS_EXCLUDED(mu_);
   void MarkDirtyRange(uint64_t begin, uint64_t end) ABSL_LOCKS_EXCLUDED(mu_);
 
-  template <class LeafFn>
-  ssz::Root ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t length, LeafFn&& leaf_fn) const
+  template <class LeavesFn>
+  ssz::Root ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t length, LeavesFn&& leaves_fn) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
   bool IsClean() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -77,9 +77,9 @@ class MerkleCache {
   mutable std::optional<ssz::Root> root_ ABSL_GUARDED_BY(mu_);
 };
 
-template <class LeafFn>
+template <class LeavesFn>
 Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t length,
-                       LeafFn&& leaf_fn) const {
+                       LeavesFn&& leaves_fn) const {
   MutexLock lock(&mu_);
   if (root_.has_value()) return *root_;
   const size_t num_segments = (leaf_count + kLeavesPerSegment - 1) / kLeavesPerSegment;
@@ -91,7 +91,7 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
       NodeSegment& seg = *segments_[s];
       const uint64_t first = s * kLeavesPerSegment;
       const uint64_t n = std::min<uint64_t>(kLeavesPerSegment, leaf_count - first);
-      for (uint64_t i = 0; i < n; ++i) seg.nodes[kLeavesPerSegment + i] = leaf_fn(first + i);
+      leaves_fn(first, n, &seg.nodes[kLeavesPerSegment]);
       // Only the occupied part of each level needs hashing; the rest stays zero-subtree.
       uint64_t width = n;
       for (size_t level_start = kLeavesPerSegment; level_start > 1; level_start /= 2) {
@@ -116,11 +116,22 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
       const size_t s = dirty_[k] / kLeavesPerSegment;
       NodeSegment& seg = MutableSegment(s);
       level.clear();
-      for (; k < dirty_.size() && dirty_[k] / kLeavesPerSegment == s; ++k) {
-        const uint64_t leaf = dirty_[k];
-        const uint32_t local = static_cast<uint32_t>(leaf % kLeavesPerSegment);
-        seg.nodes[kLeavesPerSegment + local] = leaf < leaf_count ? leaf_fn(leaf) : ZeroHash(0);
-        level.push_back(static_cast<uint32_t>(kLeavesPerSegment + local));
+      while (k < dirty_.size() && dirty_[k] / kLeavesPerSegment == s) {
+        // A run of consecutive dirty leaves inside the list is recomputed in one batch.
+        const uint64_t first = dirty_[k];
+        uint64_t end = first + 1;
+        ++k;
+        while (k < dirty_.size() && dirty_[k] == end && end % kLeavesPerSegment != 0) {
+          ++end;
+          ++k;
+        }
+        const uint64_t live_end = std::min(end, std::max(first, leaf_count));
+        if (live_end > first) leaves_fn(first, live_end - first, &seg.nodes[kLeavesPerSegment + first % kLeavesPerSegment]);
+        for (uint64_t leaf = first; leaf < end; ++leaf) {
+          const uint32_t local = static_cast<uint32_t>(leaf % kLeavesPerSegment);
+          if (leaf >= leaf_count) seg.nodes[kLeavesPerSegment + local] = ZeroHash(0);
+          level.push_back(static_cast<uint32_t>(kLeavesPerSegment + local));
+        }
       }
       // Walk up, deduplicating parents; `level` stays sorted.
       while (level.front() > 1) {
@@ -226,8 +237,9 @@ class PersistentList {
   }
 
   Root HashTreeRoot() const {
-    return cache_.ComputeRoot(size_, CeilLog2(N), size_, [this](uint64_t leaf) {
-      return Ssz<T>::Hash((*this)[leaf]);
+    return cache_.ComputeRoot(size_, CeilLog2(N), size_, [this](uint64_t first, uint64_t count, Root* out) {
+      // [first, first + count) never crosses a segment.
+      HashTreeRootMany(&data_[first / kPerSegment]->items[first % kPerSegment], count, out);
     });
   }
   bool IsHashCached() const { return cache_.IsClean(); }
@@ -337,11 +349,10 @@ class PersistentBitlist {
   Root HashTreeRoot() const {
     const uint64_t leaves = (size_ + kBitsPerChunk - 1) / kBitsPerChunk;
     return cache_.ComputeRoot(leaves, CeilLog2((N + kBitsPerChunk - 1) / kBitsPerChunk), size_,
-                       [this](uint64_t leaf) {
-                         const auto& seg = *data_[leaf / internal::kLeavesPerSegment];
-                         return Root::FromSpan(ByteView(
-                             seg.bytes.data() + (leaf % internal::kLeavesPerSegment) * kBytesPerChunk,
-                             kBytesPerChunk));
+                       [this](uint64_t first, uint64_t count, Root* out) {
+                         const auto& seg = *data_[first / internal::kLeavesPerSegment];
+                         std::memcpy(out, seg.bytes.data() + (first % internal::kLeavesPerSegment) * kBytesPerChunk,
+                                     count * kBytesPerChunk);
                        });
   }
   bool IsHashCached() const { return cache_.IsClean(); }
