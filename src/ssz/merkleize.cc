@@ -72,6 +72,7 @@ Root MerkleizeBytes(ByteView bytes, int64_t limit_chunks) {
 }
 
 void HashTreesInPlace(Root* leaves, size_t n, size_t leaves_per_tree, Root* out) {
+  if (n == 0) return;  // `leaves` may be null (an empty vector's data())
   if (leaves_per_tree == 1) {
     std::memmove(out, leaves, n * sizeof(Root));
     return;
