@@ -37,9 +37,10 @@ void DropFrontBits(JustifiedSlots& bits, uint64_t count) {
   bits.AssignPacked(shifted, kept);
 }
 
-// Per-target vote tally: one flag per validator, plus its population count.
+// Per-target vote tally: one bit per validator (packed like AggregationBits), plus its
+// population count.
 struct Tally {
-  std::vector<uint8_t> votes;  // 0/1 per validator
+  std::vector<uint8_t> votes;
   uint64_t count = 0;
 };
 
@@ -144,15 +145,14 @@ absl::Status ProcessAttestations(State& state, const AggregatedAttestations& att
   bool unpacked = false;
   auto unpack = [&]() -> absl::Status {
     unpacked = true;
+    const ssz::ByteVec flat = state.justifications_validators.ToPacked();
     for (size_t r = 0; r < num_roots; ++r) {
       const Root& root = state.justifications_roots[r];
       if (root.IsZero()) return absl::InternalError("zero hash in justifications_roots");
       Tally tally;
-      tally.votes.resize(validator_count);
-      for (uint64_t v = 0; v < validator_count; ++v) {
-        tally.votes[v] = state.justifications_validators.Get(r * validator_count + v) ? 1 : 0;
-        tally.count += tally.votes[v];
-      }
+      tally.votes.assign((validator_count + 7) / 8, 0);
+      ssz::CopyBits(flat.data(), r * validator_count, tally.votes.data(), 0, validator_count);
+      tally.count = ssz::PopCountBytes(tally.votes.data(), tally.votes.size());
       justifications[root] = std::move(tally);
     }
     return absl::OkStatus();
@@ -187,10 +187,14 @@ absl::Status ProcessAttestations(State& state, const AggregatedAttestations& att
       return Reject(RejectionReason::kEMPTY_AGGREGATION_BITS,
                     "aggregated attestation must reference at least one validator");
     }
-    for (size_t i = validator_count; i < bits.size(); ++i) {
-      if (bits.Get(i)) {
+    if (bits.size() > validator_count) {
+      // Any set bit at or past the registry size names a validator that does not exist.
+      ssz::ByteVec beyond((bits.size() - validator_count + 7) / 8, 0);
+      ssz::CopyBits(bits.bytes().data(), validator_count, beyond.data(), 0, bits.size() - validator_count);
+      if (ssz::PopCountBytes(beyond.data(), beyond.size()) != 0) {
         return Reject(RejectionReason::kVALIDATOR_INDEX_OUT_OF_RANGE,
-                      absl::StrCat("aggregation bit ", i, " is outside the registry of ", validator_count));
+                      absl::StrCat("aggregation bits reference a validator outside the registry of ",
+                                   validator_count));
       }
     }
     if (!unpacked) {
@@ -198,14 +202,12 @@ absl::Status ProcessAttestations(State& state, const AggregatedAttestations& att
       if (!s.ok()) return s;
     }
     Tally& tally = justifications[target.root];
-    if (tally.votes.empty()) tally.votes.assign(validator_count, 0);
-    const size_t voters = std::min<size_t>(bits.size(), validator_count);  // the rest are zero
-    for (size_t i = 0; i < voters; ++i) {
-      if (bits.Get(i) && !tally.votes[i]) {
-        tally.votes[i] = 1;
-        ++tally.count;
-      }
-    }
+    if (tally.votes.empty()) tally.votes.assign((validator_count + 7) / 8, 0);
+    // Bits at or past the registry size are zero (checked above), so a bytewise OR
+    // over the common prefix marks exactly the voters; re-marking is idempotent.
+    const size_t common = std::min(bits.bytes().size(), tally.votes.size());
+    for (size_t i = 0; i < common; ++i) tally.votes[i] |= bits.bytes()[i];
+    tally.count = ssz::PopCountBytes(tally.votes.data(), tally.votes.size());
     if (3 * tally.count < 2 * validator_count) continue;
 
     if (target.slot > latest_justified.slot) latest_justified = target;
@@ -269,11 +271,7 @@ absl::Status ProcessAttestations(State& state, const AggregatedAttestations& att
   const size_t total_bits = roots.size() * validator_count;
   ssz::ByteVec packed((total_bits + 7) / 8, 0);
   for (size_t r = 0; r < roots.size(); ++r) {
-    const std::vector<uint8_t>& votes = justifications[roots[r]].votes;
-    for (uint64_t v = 0; v < validator_count; ++v) {
-      const size_t bit = r * validator_count + v;
-      if (votes[v]) packed[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-    }
+    ssz::CopyBits(justifications[roots[r]].votes.data(), 0, packed.data(), r * validator_count, validator_count);
   }
   state.justifications_roots.Assign(roots);
   state.justifications_validators.AssignPacked(packed, total_bits);

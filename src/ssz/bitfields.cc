@@ -14,4 +14,24 @@ absl::StatusOr<size_t> DecodeBitlistLength(ByteView in, size_t limit) {
   return len;
 }
 
+void CopyBits(const uint8_t* src, size_t src_bit, uint8_t* dst, size_t dst_bit, size_t nbits) {
+  // Byte-aligned fast path, then bit by bit for the ragged edges.
+  if (src_bit % 8 == 0 && dst_bit % 8 == 0) {
+    std::memcpy(dst + dst_bit / 8, src + src_bit / 8, nbits / 8);
+    const size_t done = nbits / 8 * 8;
+    src_bit += done;
+    dst_bit += done;
+    nbits -= done;
+  }
+  for (size_t i = 0; i < nbits; ++i) {
+    const size_t s = src_bit + i, d = dst_bit + i;
+    const uint8_t bit = static_cast<uint8_t>(1u << (d % 8));
+    if ((src[s / 8] >> (s % 8)) & 1) {
+      dst[d / 8] |= bit;
+    } else {
+      dst[d / 8] &= static_cast<uint8_t>(~bit);
+    }
+  }
+}
+
 }  // namespace beam::ssz

@@ -14,6 +14,31 @@
 
 namespace beam::ssz {
 
+// Number of set bits; portable (a plain __builtin_popcount becomes a libgcc call
+// without -mpopcnt).
+inline size_t PopCount64(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// Set bits in a byte string.
+inline size_t PopCountBytes(const uint8_t* p, size_t n) {
+  size_t count = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    count += PopCount64(w);
+  }
+  for (; i < n; ++i) count += PopCount64(p[i]);
+  return count;
+}
+
+// dst bits [dst_bit, dst_bit + nbits) = src bits [src_bit, src_bit + nbits), little-endian
+// bit order within bytes (SSZ's). Other dst bits are unchanged.
+void CopyBits(const uint8_t* src, size_t src_bit, uint8_t* dst, size_t dst_bit, size_t nbits);
+
 template <size_t N>
 class Bitvector {
  public:
@@ -65,10 +90,15 @@ class Bitlist {
     len_ = len;
     if (len_ % 8) bytes_.back() &= static_cast<uint8_t>((1u << (len_ % 8)) - 1);
   }
-  size_t CountOnes() const {
-    size_t n = 0;
-    for (uint8_t b : bytes_) n += static_cast<size_t>(__builtin_popcount(b));
-    return n;
+  size_t CountOnes() const { return PopCountBytes(bytes_.data(), bytes_.size()); }
+  // A bitlist of `len` bits from packed bytes (at least ceil(len/8)); bits past `len`
+  // in the last byte are dropped.
+  static Bitlist FromPacked(ByteView packed, size_t len) {
+    Bitlist out;
+    out.len_ = len;
+    out.bytes_.assign(packed.begin(), packed.begin() + static_cast<ptrdiff_t>((len + 7) / 8));
+    if (len % 8) out.bytes_.back() &= static_cast<uint8_t>((1u << (len % 8)) - 1);
+    return out;
   }
   // Packed bits without the delimiter; bits at positions >= size() are zero.
   const std::vector<uint8_t>& bytes() const { return bytes_; }
@@ -126,9 +156,7 @@ struct Ssz<Bitlist<N>> {
   static absl::Status Decode(ByteView in, Bitlist<N>& out) {
     absl::StatusOr<size_t> len = DecodeBitlistLength(in, N);
     if (!len.ok()) return len.status();
-    Bitlist<N> result(*len);
-    for (size_t i = 0; i < *len; ++i) result.Set(i, (in[i / 8] >> (i % 8)) & 1);
-    out = std::move(result);
+    out = Bitlist<N>::FromPacked(in, *len);  // drops the delimiter bit
     return absl::OkStatus();
   }
   static Root Hash(const Bitlist<N>& v) {

@@ -59,8 +59,7 @@ bool MerkleCache::IsClean() const {
 
 NodeSegment& MerkleCache::MutableSegment(size_t s) const {
   // A segment shared with a copy of this list is cloned before its nodes change.
-  if (segments_[s].use_count() != 1) segments_[s] = std::make_shared<NodeSegment>(*segments_[s]);
-  return *segments_[s];
+  return segments_[s].Mutable();
 }
 
 void MerkleCache::RebuildTop(size_t num_segments) const {

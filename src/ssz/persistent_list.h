@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "base/cow_ptr.h"
 #include "crypto/sha256.h"
 #include "ssz/bitfields.h"
 #include "ssz/codec.h"
@@ -70,7 +71,7 @@ class MerkleCache {
 
   mutable Mutex mu_;
   // State below is protected by mu_.
-  mutable std::vector<std::shared_ptr<NodeSegment>> segments_ ABSL_GUARDED_BY(mu_);
+  mutable std::vector<CowPtr<NodeSegment>> segments_ ABSL_GUARDED_BY(mu_);
   mutable std::vector<ssz::Root> top_ ABSL_GUARDED_BY(mu_);  // heap over segment roots
   mutable std::vector<uint64_t> dirty_ ABSL_GUARDED_BY(mu_);
   mutable bool all_dirty_ ABSL_GUARDED_BY(mu_) = true;
@@ -87,8 +88,8 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
     dirty_.clear();
     segments_.resize(num_segments);
     for (size_t s = 0; s < num_segments; ++s) {
-      segments_[s] = std::make_shared<NodeSegment>();
-      NodeSegment& seg = *segments_[s];
+      segments_[s] = CowPtr<NodeSegment>::Make();
+      NodeSegment& seg = segments_[s].Mutable();
       const uint64_t first = s * kLeavesPerSegment;
       const uint64_t n = std::min<uint64_t>(kLeavesPerSegment, leaf_count - first);
       leaves_fn(first, n, &seg.nodes[kLeavesPerSegment]);
@@ -108,7 +109,7 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
     dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
     const size_t old_segments = segments_.size();
     if (num_segments < old_segments) segments_.resize(num_segments);
-    while (segments_.size() < num_segments) segments_.push_back(std::make_shared<NodeSegment>());
+    while (segments_.size() < num_segments) segments_.push_back(CowPtr<NodeSegment>::Make());
     std::vector<size_t> touched;
     std::vector<uint32_t> level;
     size_t k = 0;
@@ -200,7 +201,7 @@ class PersistentList {
     cache_.MarkDirty(i);
   }
   void PushBack(const T& v) {
-    if (size_ % kPerSegment == 0) data_.push_back(std::make_shared<Segment>());
+    if (size_ % kPerSegment == 0) data_.push_back(CowPtr<Segment>::Make());
     ++size_;
     Set(size_ - 1, v);
   }
@@ -257,12 +258,9 @@ class PersistentList {
     std::array<T, kPerSegment> items{};
   };
   static size_t RoundUp(size_t n) { return (n + kPerSegment - 1) / kPerSegment * kPerSegment; }
-  Segment& Writable(size_t s) {
-    if (data_[s].use_count() != 1) data_[s] = std::make_shared<Segment>(*data_[s]);
-    return *data_[s];
-  }
+  Segment& Writable(size_t s) { return data_[s].Mutable(); }
 
-  std::vector<std::shared_ptr<Segment>> data_;
+  std::vector<CowPtr<Segment>> data_;
   size_t size_ = 0;
   internal::MerkleCache cache_;
 };
@@ -291,7 +289,7 @@ class PersistentBitlist {
     cache_.MarkDirty(i / kBitsPerChunk);
   }
   void PushBack(bool v) {
-    if (size_ % kBitsPerSegment == 0) data_.push_back(std::make_shared<Segment>());
+    if (size_ % kBitsPerSegment == 0) data_.push_back(CowPtr<Segment>::Make());
     ++size_;
     cache_.MarkDirty((size_ - 1) / kBitsPerChunk);  // leaf count may have grown
     Set(size_ - 1, v);
@@ -300,7 +298,7 @@ class PersistentBitlist {
   void Resize(size_t n) {
     if (n >= size_) {
       while (size_ < n) {
-        if (size_ % kBitsPerSegment == 0) data_.push_back(std::make_shared<Segment>());
+        if (size_ % kBitsPerSegment == 0) data_.push_back(CowPtr<Segment>::Make());
         const size_t step = std::min(n - size_, kBitsPerSegment - size_ % kBitsPerSegment);
         size_ += step;
       }
@@ -368,12 +366,9 @@ class PersistentBitlist {
   static size_t RoundUpBits(size_t n) {
     return (n + kBitsPerSegment - 1) / kBitsPerSegment * kBitsPerSegment;
   }
-  Segment& Writable(size_t s) {
-    if (data_[s].use_count() != 1) data_[s] = std::make_shared<Segment>(*data_[s]);
-    return *data_[s];
-  }
+  Segment& Writable(size_t s) { return data_[s].Mutable(); }
 
-  std::vector<std::shared_ptr<Segment>> data_;
+  std::vector<CowPtr<Segment>> data_;
   size_t size_ = 0;
   internal::MerkleCache cache_;
 };

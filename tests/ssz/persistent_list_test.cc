@@ -556,5 +556,33 @@ TEST(PersistentBitlistTest, ConcurrentHashTreeRootOnConstDirtyList) {
   HashConcurrently(bits, HashTreeRoot(plain));
 }
 
+// Two copies sharing a segment, mutated on two threads: the thread that clones the
+// shared segment drops its reference, and the other (now the sole owner) writes the
+// segment in place. Under TSan this checks that the uniqueness test synchronises with
+// the clone's reads (CowPtr's acquire/release counting).
+TEST(PersistentListThreadsTest, CopiesMutatedOnDifferentThreads) {
+  for (int round = 0; round < 50; ++round) {
+    PersistentList<Root, 1024> original;
+    for (int i = 0; i < 10; ++i) original.PushBack(Root{});
+    auto* copy = new PersistentList<Root, 1024>(original);
+    std::atomic<bool> cloned{false};
+    std::thread other([&] {
+      Root r{};
+      r[0] = 1;
+      copy->Set(3, r);  // clones the shared segment
+      EXPECT_EQ((*copy)[3][0], 1);
+      delete copy;      // drops the last other reference to the original segment
+      cloned.store(true, std::memory_order_relaxed);
+    });
+    while (!cloned.load(std::memory_order_relaxed)) std::this_thread::yield();
+    Root r{};
+    r[0] = 2;
+    original.Set(4, r);  // sole owner now: writes in place
+    other.join();
+    EXPECT_EQ(original[3][0], 0);
+    EXPECT_EQ(original[4][0], 2);
+  }
+}
+
 }  // namespace
 }  // namespace beam::ssz
