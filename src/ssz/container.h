@@ -168,7 +168,6 @@ struct Ssz<T> {
     if (!status.ok()) return status;
     // Pass 2: variable fields between consecutive offsets.
     i = 0;
-    size_t next_var_index = 0;
     ForEachField<T>([&](const auto& d) {
       using M = MemberOf<decltype(d)>;
       if constexpr (!Ssz<M>::kFixed) {
@@ -184,7 +183,6 @@ struct Ssz<T> {
           status = Ssz<M>::Decode(in.subspan(begin, end - begin), out.*(d.ptr));
           if (!status.ok()) status = Annotate(status, d.name);
         }
-        ++next_var_index;
       }
       ++i;
     });

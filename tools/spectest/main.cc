@@ -32,6 +32,7 @@ const std::map<std::string, CaseFn>& Formats() {
       {"ssz", beam::spectest::RunSszCase},
       {"state_transition", beam::spectest::RunStateTransitionCase},
       {"justifiability", beam::spectest::RunJustifiabilityCase},
+      {"poseidon_permutation", beam::spectest::RunPoseidonPermutationCase},
   };
   return *kFormats;
 }
@@ -86,7 +87,7 @@ void RunFormat(const std::string& format, const fs::path& dir, CaseFn fn, Tally&
 }
 
 int Usage() {
-  std::cerr << "usage: beamcore-spectest --fixtures DIR [--format ssz,state_transition,justifiability]\n";
+  std::cerr << "usage: beamcore-spectest --fixtures DIR [--format ssz,state_transition,justifiability,poseidon_permutation]\n";
   return 2;
 }
 

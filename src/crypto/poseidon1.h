@@ -1,0 +1,33 @@
+// The Poseidon1 permutation over KoalaBear (leanSpec crypto/poseidon.py): S-box x^3,
+// dense circulant MDS, 8 full rounds plus 20 (width 16) or 23 (width 24) partial rounds,
+// no initial linear layer.
+//
+// States are canonical field elements (uint32 values below p). Pure functions;
+// thread-safe. The implementation is chosen once at start-up: AVX2 when the CPU has
+// it, portable scalar otherwise; both give identical results.
+
+#ifndef BEAMCORE_CRYPTO_POSEIDON1_H_
+#define BEAMCORE_CRYPTO_POSEIDON1_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace beam::crypto {
+
+inline constexpr size_t kPoseidonLanes = 8;  // states per batched call
+
+// One permutation, in place.
+void Poseidon1Permute16(uint32_t state[16]);
+void Poseidon1Permute24(uint32_t state[24]);
+
+// kPoseidonLanes independent permutations at once (the same result as calling the
+// single-state function on each); states[i] is the i-th state.
+void Poseidon1Permute16xN(uint32_t states[kPoseidonLanes][16]);
+void Poseidon1Permute24xN(uint32_t states[kPoseidonLanes][24]);
+
+// Which kernel the dispatching functions above use ("avx2" or "scalar").
+const char* Poseidon1Kernel();
+
+}  // namespace beam::crypto
+
+#endif  // BEAMCORE_CRYPTO_POSEIDON1_H_

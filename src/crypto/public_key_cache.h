@@ -1,0 +1,44 @@
+// PublicKeyCache: decoded XMSS public keys by (validator index, role), reused across
+// verifications. Thread-safe: lookups take a shared lock, inserts an exclusive one.
+// It is a leaf lock: nothing else is locked while it is held.
+
+#ifndef BEAMCORE_CRYPTO_PUBLIC_KEY_CACHE_H_
+#define BEAMCORE_CRYPTO_PUBLIC_KEY_CACHE_H_
+
+#include <cstdint>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "crypto/xmss/containers.h"
+#include "ssz/bytes.h"
+#include "sync/shared_mutex.h"
+
+namespace beam::crypto {
+
+enum class KeyRole : uint8_t { kAttestation = 0, kProposal = 1 };
+
+class PublicKeyCache {
+ public:
+  // The decoded key for validator `index` in `role`, whose registry bytes are `raw`.
+  // A cached key is reused only while the registry still holds the same bytes.
+  // InvalidArgument when `raw` is not a valid PublicKey encoding.
+  absl::StatusOr<xmss::PublicKey> Get(uint64_t index, KeyRole role, const ssz::Bytes52& raw)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct Entry {
+    ssz::Bytes52 raw;
+    xmss::PublicKey key;
+  };
+
+  mutable SharedMutex mu_;
+  // State below is protected by mu_.
+  absl::flat_hash_map<std::pair<uint64_t, uint8_t>, Entry> keys_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace beam::crypto
+
+#endif  // BEAMCORE_CRYPTO_PUBLIC_KEY_CACHE_H_

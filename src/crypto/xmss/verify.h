@@ -1,0 +1,22 @@
+// XMSS signature verification (leanSpec GeneralizedXmssScheme.verify and verify_path).
+
+#ifndef BEAMCORE_CRYPTO_XMSS_VERIFY_H_
+#define BEAMCORE_CRYPTO_XMSS_VERIFY_H_
+
+#include <cstdint>
+
+#include "crypto/xmss/config.h"
+#include "crypto/xmss/containers.h"
+#include "ssz/bytes.h"
+
+namespace beam::crypto::xmss {
+
+// True iff `signature` is a valid signature of `message` at `epoch` under `public_key`
+// for `config`. Any malformed input (wrong shape, non-canonical field element, epoch
+// past the lifetime) is a plain `false`, never a crash. Thread-safe.
+bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoch, const ssz::Bytes32& message,
+            const Signature& signature);
+
+}  // namespace beam::crypto::xmss
+
+#endif  // BEAMCORE_CRYPTO_XMSS_VERIFY_H_
