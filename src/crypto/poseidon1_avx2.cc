@@ -77,10 +77,14 @@ constexpr FoldPlan MakeFoldPlan(size_t n) {
   return plan;
 }
 
-// The single-state partial round sums W/4 products per lane, folds, then adds the four
-// lanes and one more product.
-static_assert(24 / 4 * kMaxProduct <= kInt64Max);
-static_assert(4 * kMaxAfterFold + kMaxProduct < kMaxForReduce);
+// The single-state partial round sums W/4 products (and a constant below p) per lane,
+// folds, adds the four lanes, then one product of a signed S-box output in (-p, p)
+// with a centred constant.
+constexpr uint64_t kMaxSignedProduct = uint64_t{kP - 1} * kHalfP;
+static_assert(24 / 4 * kMaxProduct + kP <= kInt64Max);
+static_assert(4 * kMaxAfterFold + kMaxSignedProduct < kMaxForReduce);
+// Cube4Signed reduces (-p, p) * [0, p).
+static_assert(uint64_t{kP} * kP < kMaxForReduce);
 
 // v in [0, p) -> the representative in [-(p-1)/2, (p-1)/2], as an int32 bit pattern.
 constexpr uint32_t Centre(uint32_t v) { return v > kHalfP ? v - kP : v; }
@@ -112,6 +116,10 @@ struct Tables {
   alignas(32) int64_t sparse_row64[kPartial - 1][W];  // entry 0 zeroed: added separately
   alignas(32) int64_t sparse_col64[kPartial - 1][W];
   int64_t sparse_m00[kPartial - 1];  // the entry-0 weight, * R^3
+  // The shares of the constant k added after the S-box, so the cube can be used before
+  // k is added: m00 * k for y0 and col_i * k for the others (canonical, entry 0 zero).
+  int64_t sparse_y0_k[kPartial - 1];
+  alignas(32) uint64_t sparse_col_k64[kPartial - 1][W];
   alignas(32) uint64_t full_rc64[2 * kPoseidon1HalfFullRounds][W];
   alignas(32) uint64_t first_partial_rc64[W];
 };
@@ -152,6 +160,10 @@ const Tables<W>* BuildTables(const Poseidon1Schedule<W>& s) {
       t->sparse_col64[r][j] = t->sparse_col[r][j];
     }
     t->sparse_m00[r] = t->sparse_row[r][0];
+    // In Montgomery terms y0 = MontReduce(... + m00 * (z + k')) with k' = partial_rc[r + 1];
+    // any integer congruent to m00 * k' does.
+    t->sparse_y0_k[r] = kb::Mul(kb::Mul(s.sparse_row[r][0], kR3), t->partial_rc[r + 1]);
+    for (size_t j = 0; j < W; ++j) t->sparse_col_k64[r][j] = kb::Mul(s.sparse_col[r][j], s.partial_rc[r + 1]);
   }
   return t;
 }
@@ -252,6 +264,13 @@ BEAM_AVX2_INLINE __m256i MontMul4(__m256i a, __m256i b) {
 // 64-bit layout: x^3 * R^-2.
 BEAM_AVX2_INLINE __m256i Cube4(__m256i x) { return MontMul4(MontMul4(x, x), x); }
 
+// 64-bit layout: x^3 * R^-2 for canonical x, as a value in (-p, p) (low halves, signed):
+// the square is left unreduced in (-p, p) and multiplied signed (|x^2 * x| < p^2).
+BEAM_AVX2_INLINE __m256i Cube4Signed(__m256i x) {
+  const __m256i sq = _mm256_srli_epi64(MontMulEvenHigh(x, x), 32);
+  return _mm256_srli_epi64(MontReduceSignedHigh(_mm256_mul_epi32(sq, x)), 32);
+}
+
 // 64-bit layout: a sum (|a| < kMaxForReduce) -> canonical a * R^-1.
 BEAM_AVX2_INLINE __m256i Reduce4(__m256i a) { return Canonicalise(_mm256_srli_epi64(MontReduceSignedHigh(a), 32)); }
 
@@ -297,10 +316,54 @@ BEAM_AVX2 void MatVecXN(const int32_t (&m)[W][W], __m256i* s) {
   for (size_t i = 0; i < W; ++i) s[i] = RowXN<W>(m[i], xe, xo);
 }
 
+// s = C * s for the circulant C[i][j] = row[(j - i) mod W], i.e.
+// y_i = sum_k row[k] * x_{(i + k) mod W}. A constant is shared by a whole diagonal, so
+// rows go kRows at a time and each broadcast serves all of them (kRows = W/4 keeps the
+// 2 * kRows accumulators in registers).
+template <size_t W>
+BEAM_AVX2 void CirculantMatVecXN(const int32_t (&row)[W], __m256i* s) {
+  constexpr size_t kRows = W / 4;
+  static constexpr FoldPlan kPlan = MakeFoldPlan(W);
+  // Two copies back to back, so x_{(i + k) mod W} is x[i + k].
+  __m256i xe[2 * W], xo[2 * W];
+  SplitCentred<W>(s, xe, xo);
+  for (size_t j = 0; j < W; ++j) {
+    xe[W + j] = xe[j];
+    xo[W + j] = xo[j];
+  }
+  for (size_t i0 = 0; i0 < W; i0 += kRows) {
+    __m256i ae[kRows], ao[kRows];
+    for (size_t r = 0; r < kRows; ++r) ae[r] = ao[r] = _mm256_setzero_si256();
+#pragma GCC unroll 32
+    for (size_t k = 0; k < W; ++k) {
+      if (kPlan.before[k]) {
+        for (size_t r = 0; r < kRows; ++r) {
+          ae[r] = Fold(ae[r]);
+          ao[r] = Fold(ao[r]);
+        }
+      }
+      const __m256i c = _mm256_set1_epi32(row[k]);
+      for (size_t r = 0; r < kRows; ++r) {
+        ae[r] = _mm256_add_epi64(ae[r], _mm256_mul_epi32(xe[i0 + r + k], c));
+        ao[r] = _mm256_add_epi64(ao[r], _mm256_mul_epi32(xo[i0 + r + k], c));
+        Opaque(ae[r]);
+        Opaque(ao[r]);
+      }
+    }
+    for (size_t r = 0; r < kRows; ++r) {
+      if (kPlan.at_end) {
+        ae[r] = Fold(ae[r]);
+        ao[r] = Fold(ao[r]);
+      }
+      s[i0 + r] = MergeHigh(MontReduceSignedHigh(ae[r]), MontReduceSignedHigh(ao[r]));
+    }
+  }
+}
+
 template <size_t W>
 BEAM_AVX2_INLINE void FullRoundXN(const Tables<W>& t, const uint32_t (&rc)[W], __m256i* s) {
   for (size_t j = 0; j < W; ++j) s[j] = Cube8(AddMod(s[j], Broadcast32(rc[j])));
-  MatVecXN<W>(t.mds, s);
+  CirculantMatVecXN<W>(t.mds[0], s);
 }
 
 // In-register transpose of an 8x8 block of 32-bit values.
@@ -408,30 +471,34 @@ BEAM_AVX2 void PermuteSingle(uint32_t* state) {
       for (size_t b = 0; b < kBlocks; ++b) {
         v[b] = AddMod(v[b], _mm256_load_si256(reinterpret_cast<const __m256i*>(t.first_partial_rc64 + 4 * b)));
       }
-      const __m256i x0 = AddMod(Cube4(v[0]), _mm256_set_epi64x(0, 0, 0, t.partial_rc[0]));
-      v[0] = _mm256_blend_epi32(v[0], x0, 0x03);
+      v[0] = _mm256_blend_epi32(v[0], AddMod(Cube4(v[0]), _mm256_set_epi64x(0, 0, 0, t.partial_rc[0])), 0x03);
       MatVecSingle<W>(t.first_partial_cols, v);
+      // Element 0 lives in all four lanes of x0 during the sparse rounds, so the S-box
+      // input needs no cross-lane shuffle; lane 0 of v[0] is stale (its row and column
+      // entries are zero) until it is written back after the last round.
+      __m256i x0 = _mm256_permute4x64_epi64(v[0], 0x00);
       for (size_t p = 1; p < Tables<W>::kPartial; ++p) {
-        // Off the critical path: the part of y0 that does not involve the cube.
-        __m256i dot = _mm256_setzero_si256();
+        // Off the critical path: everything in y0 but the cube's product (the other
+        // elements' products and the constant's share), and the constant's share of
+        // the other elements.
+        __m256i dot = _mm256_set_epi64x(0, 0, 0, t.sparse_y0_k[p - 1]);
         for (size_t b = 0; b < kBlocks; ++b) {
           const __m256i row = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_row64[p - 1] + 4 * b));
           dot = _mm256_add_epi64(dot, _mm256_mul_epi32(CentreV(v[b]), row));
+          v[b] = AddMod(v[b], _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_col_k64[p - 1] + 4 * b)));
         }
         dot = Fold(dot);
         dot = _mm256_add_epi64(dot, _mm256_permute4x64_epi64(dot, 0x4E));
         dot = _mm256_add_epi64(dot, _mm256_shuffle_epi32(dot, 0x4E));  // the total in every lane
-        // The critical path: cube, constant, one product, reduction.
-        const __m256i cube = _mm256_permute4x64_epi64(Cube4(v[0]), 0x00);
-        const __m256i z = CentreV(AddMod(cube, _mm256_set1_epi64x(t.partial_rc[p])));
-        const __m256i y0 =
-            Reduce4(_mm256_add_epi64(dot, _mm256_mul_epi32(z, _mm256_set1_epi64x(t.sparse_m00[p - 1]))));
+        // The critical path: cube, one product, reduction.
+        const __m256i z = Cube4Signed(x0);
+        x0 = Reduce4(_mm256_add_epi64(dot, _mm256_mul_epi32(z, _mm256_set1_epi64x(t.sparse_m00[p - 1]))));
         for (size_t b = 0; b < kBlocks; ++b) {
           const __m256i col = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_col64[p - 1] + 4 * b));
-          v[b] = AddMod(v[b], Reduce4(_mm256_mul_epi32(z, col)));  // column entry 0 is zero
+          v[b] = AddMod(v[b], Reduce4(_mm256_mul_epi32(z, col)));
         }
-        v[0] = _mm256_blend_epi32(v[0], y0, 0x03);
       }
+      v[0] = _mm256_blend_epi32(v[0], x0, 0x03);
     }
     for (size_t b = 0; b < kBlocks; ++b) {
       v[b] = Cube4(AddMod(v[b], _mm256_load_si256(reinterpret_cast<const __m256i*>(t.full_rc64[r] + 4 * b))));

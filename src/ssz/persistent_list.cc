@@ -59,26 +59,27 @@ bool MerkleCache::IsClean() const {
 
 NodeSegment& MerkleCache::MutableSegment(size_t s) const {
   // A segment shared with a copy of this list is cloned before its nodes change.
-  return segments_[s].Mutable();
+  return segments_.Mutable(s);
 }
 
 void MerkleCache::RebuildTop(size_t num_segments) const {
   size_t width = 1;
   while (width < num_segments) width *= 2;
-  top_.assign(2 * width, ZeroHash(kSegmentDepth));
-  for (size_t s = 0; s < num_segments; ++s) top_[width + s] = segments_[s]->nodes[1];
+  std::vector<ssz::Root> top(2 * width, ZeroHash(kSegmentDepth));
+  for (size_t s = 0; s < num_segments; ++s) top[width + s] = segments_[s].nodes[1];
   // Hash only the occupied prefix of each level; the rest are zero subtrees.
   size_t level = width, occupied = num_segments, height = kSegmentDepth;
   while (level > 1) {
     const size_t parents = (occupied + 1) / 2;
     for (size_t p = 0; p < level / 2; ++p) {
-      top_[level / 2 + p] =
-          p < parents ? HashPair(top_[level + 2 * p], top_[level + 2 * p + 1]) : ZeroHash(static_cast<int>(height + 1));
+      top[level / 2 + p] =
+          p < parents ? HashPair(top[level + 2 * p], top[level + 2 * p + 1]) : ZeroHash(static_cast<int>(height + 1));
     }
     level /= 2;
     occupied = parents;
     ++height;
   }
+  top_ = CowPtr<std::vector<ssz::Root>>::Make(std::move(top));
 }
 
 ssz::Root MerkleCache::FinishRoot(uint64_t leaf_count, int limit_depth, uint64_t length) const {
@@ -86,17 +87,18 @@ ssz::Root MerkleCache::FinishRoot(uint64_t leaf_count, int limit_depth, uint64_t
   if (leaf_count == 0) {
     data_root = ZeroHash(limit_depth);
   } else {
-    const size_t width = top_.size() / 2;
+    const std::vector<ssz::Root>& top = *top_;
+    const size_t width = top.size() / 2;
     const int top_depth = CeilLog2(width);
     const int data_depth = kSegmentDepth + top_depth;
     if (data_depth <= limit_depth) {
-      data_root = ExtendWithZeros(top_[1], data_depth, limit_depth);
+      data_root = ExtendWithZeros(top[1], data_depth, limit_depth);
     } else if (limit_depth >= kSegmentDepth) {
       // The data fits a narrower tree than the top currently spans: its root is the
       // leftmost node at the limit's height.
-      data_root = top_[size_t{1} << (data_depth - limit_depth)];
+      data_root = top[size_t{1} << (data_depth - limit_depth)];
     } else {
-      data_root = segments_[0]->nodes[size_t{1} << (kSegmentDepth - limit_depth)];
+      data_root = segments_[0].nodes[size_t{1} << (kSegmentDepth - limit_depth)];
     }
   }
   return MixInLength(data_root, length);

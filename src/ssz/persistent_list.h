@@ -26,6 +26,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "base/cow_ptr.h"
+#include "base/cow_vector.h"
 #include "crypto/sha256.h"
 #include "ssz/bitfields.h"
 #include "ssz/codec.h"
@@ -71,8 +72,9 @@ class MerkleCache {
 
   mutable Mutex mu_;
   // State below is protected by mu_.
-  mutable std::vector<CowPtr<NodeSegment>> segments_ ABSL_GUARDED_BY(mu_);
-  mutable std::vector<ssz::Root> top_ ABSL_GUARDED_BY(mu_);  // heap over segment roots
+  mutable CowVector<NodeSegment> segments_ ABSL_GUARDED_BY(mu_);
+  // Heap over segment roots; shared between copies until one of them rehashes.
+  mutable CowPtr<std::vector<ssz::Root>> top_ ABSL_GUARDED_BY(mu_);
   mutable std::vector<uint64_t> dirty_ ABSL_GUARDED_BY(mu_);
   mutable bool all_dirty_ ABSL_GUARDED_BY(mu_) = true;
   mutable std::optional<ssz::Root> root_ ABSL_GUARDED_BY(mu_);
@@ -86,10 +88,10 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
   const size_t num_segments = (leaf_count + kLeavesPerSegment - 1) / kLeavesPerSegment;
   if (all_dirty_) {
     dirty_.clear();
-    segments_.resize(num_segments);
+    segments_ = CowVector<NodeSegment>();
     for (size_t s = 0; s < num_segments; ++s) {
-      segments_[s] = CowPtr<NodeSegment>::Make();
-      NodeSegment& seg = segments_[s].Mutable();
+      segments_.PushBack(CowPtr<NodeSegment>::Make());
+      NodeSegment& seg = segments_.Mutable(s);
       const uint64_t first = s * kLeavesPerSegment;
       const uint64_t n = std::min<uint64_t>(kLeavesPerSegment, leaf_count - first);
       leaves_fn(first, n, &seg.nodes[kLeavesPerSegment]);
@@ -108,8 +110,8 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
     std::sort(dirty_.begin(), dirty_.end());
     dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
     const size_t old_segments = segments_.size();
-    if (num_segments < old_segments) segments_.resize(num_segments);
-    while (segments_.size() < num_segments) segments_.push_back(CowPtr<NodeSegment>::Make());
+    if (num_segments < old_segments) segments_.Truncate(num_segments);
+    while (segments_.size() < num_segments) segments_.PushBack(CowPtr<NodeSegment>::Make());
     std::vector<size_t> touched;
     std::vector<uint32_t> level;
     size_t k = 0;
@@ -148,18 +150,19 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
       touched.push_back(s);
     }
     dirty_.clear();
-    const size_t width = top_.size() / 2;
+    const size_t width = top_ ? top_->size() / 2 : 0;
     if (num_segments != old_segments && (num_segments > width || num_segments <= width / 2)) {
       RebuildTop(num_segments);
     } else {
+      std::vector<ssz::Root>& top = top_.Mutable();
       // Segments that vanished leave zero subtrees behind.
       for (size_t s = num_segments; s < old_segments; ++s) {
-        top_[width + s] = ZeroHash(kSegmentDepth);
+        top[width + s] = ZeroHash(kSegmentDepth);
         touched.push_back(s);
       }
       std::vector<size_t> up;
       for (size_t s : touched) {
-        if (s < num_segments) top_[width + s] = segments_[s]->nodes[1];
+        if (s < num_segments) top[width + s] = segments_[s].nodes[1];
         up.push_back(width + s);
       }
       std::sort(up.begin(), up.end());
@@ -169,7 +172,7 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
         for (size_t j = 0; j < up.size(); ++j) {
           const size_t parent = up[j] / 2;
           if (out > 0 && up[out - 1] == parent) continue;
-          top_[parent] = HashPair(top_[2 * parent], top_[2 * parent + 1]);
+          top[parent] = HashPair(top[2 * parent], top[2 * parent + 1]);
           up[out++] = parent;
         }
         up.resize(out);
@@ -193,7 +196,7 @@ class PersistentList {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  const T& operator[](size_t i) const { return data_[i / kPerSegment]->items[i % kPerSegment]; }
+  const T& operator[](size_t i) const { return data_[i / kPerSegment].items[i % kPerSegment]; }
   const T& Get(size_t i) const { return (*this)[i]; }
 
   void Set(size_t i, const T& v) {
@@ -201,7 +204,7 @@ class PersistentList {
     cache_.MarkDirty(i);
   }
   void PushBack(const T& v) {
-    if (size_ % kPerSegment == 0) data_.push_back(CowPtr<Segment>::Make());
+    if (size_ % kPerSegment == 0) data_.PushBack(CowPtr<Segment>::Make());
     ++size_;
     Set(size_ - 1, v);
   }
@@ -210,7 +213,7 @@ class PersistentList {
     const size_t old = size_;
     if (n < old) {
       for (size_t i = n; i < std::min(old, RoundUp(n)); ++i) Writable(i / kPerSegment).items[i % kPerSegment] = T{};
-      data_.resize(RoundUp(n) / kPerSegment);
+      data_.Truncate(RoundUp(n) / kPerSegment);
       size_ = n;
       cache_.MarkDirtyRange(n, old);
     } else {
@@ -240,7 +243,7 @@ class PersistentList {
   Root HashTreeRoot() const {
     return cache_.ComputeRoot(size_, CeilLog2(N), size_, [this](uint64_t first, uint64_t count, Root* out) {
       // [first, first + count) never crosses a segment.
-      HashTreeRootMany(&data_[first / kPerSegment]->items[first % kPerSegment], count, out);
+      HashTreeRootMany(&data_[first / kPerSegment].items[first % kPerSegment], count, out);
     });
   }
   bool IsHashCached() const { return cache_.IsClean(); }
@@ -258,9 +261,9 @@ class PersistentList {
     std::array<T, kPerSegment> items{};
   };
   static size_t RoundUp(size_t n) { return (n + kPerSegment - 1) / kPerSegment * kPerSegment; }
-  Segment& Writable(size_t s) { return data_[s].Mutable(); }
+  Segment& Writable(size_t s) { return data_.Mutable(s); }
 
-  std::vector<CowPtr<Segment>> data_;
+  CowVector<Segment> data_;
   size_t size_ = 0;
   internal::MerkleCache cache_;
 };
@@ -278,7 +281,7 @@ class PersistentBitlist {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   bool Get(size_t i) const {
-    return (data_[i / kBitsPerSegment]->bytes[(i % kBitsPerSegment) / 8] >> (i % 8)) & 1;
+    return (data_[i / kBitsPerSegment].bytes[(i % kBitsPerSegment) / 8] >> (i % 8)) & 1;
   }
   void Set(size_t i, bool v) {
     uint8_t& byte = Writable(i / kBitsPerSegment).bytes[(i % kBitsPerSegment) / 8];
@@ -289,7 +292,7 @@ class PersistentBitlist {
     cache_.MarkDirty(i / kBitsPerChunk);
   }
   void PushBack(bool v) {
-    if (size_ % kBitsPerSegment == 0) data_.push_back(CowPtr<Segment>::Make());
+    if (size_ % kBitsPerSegment == 0) data_.PushBack(CowPtr<Segment>::Make());
     ++size_;
     cache_.MarkDirty((size_ - 1) / kBitsPerChunk);  // leaf count may have grown
     Set(size_ - 1, v);
@@ -298,7 +301,7 @@ class PersistentBitlist {
   void Resize(size_t n) {
     if (n >= size_) {
       while (size_ < n) {
-        if (size_ % kBitsPerSegment == 0) data_.push_back(CowPtr<Segment>::Make());
+        if (size_ % kBitsPerSegment == 0) data_.PushBack(CowPtr<Segment>::Make());
         const size_t step = std::min(n - size_, kBitsPerSegment - size_ % kBitsPerSegment);
         size_ += step;
       }
@@ -307,7 +310,7 @@ class PersistentBitlist {
     }
     const size_t old = size_;
     for (size_t i = n; i < std::min(old, RoundUpBits(n)); ++i) Set(i, false);
-    data_.resize(RoundUpBits(n) / kBitsPerSegment);
+    data_.Truncate(RoundUpBits(n) / kBitsPerSegment);
     size_ = n;
     cache_.MarkDirtyRange(n / kBitsPerChunk, (old + kBitsPerChunk - 1) / kBitsPerChunk);
   }
@@ -322,7 +325,7 @@ class PersistentBitlist {
       for (size_t c = 0; c * kBytesPerChunk < n; ++c) {
         const size_t off = c * kBytesPerChunk;
         const size_t m = std::min(kBytesPerChunk, n - off);
-        if (std::memcmp(data_[s]->bytes.data() + off, bits.data() + begin + off, m) != 0) {
+        if (std::memcmp(data_[s].bytes.data() + off, bits.data() + begin + off, m) != 0) {
           std::memcpy(Writable(s).bytes.data() + off, bits.data() + begin + off, m);
           cache_.MarkDirty(s * internal::kLeavesPerSegment + c);
         }
@@ -339,7 +342,7 @@ class PersistentBitlist {
     ByteVec out((size_ + 7) / 8);
     for (size_t s = 0; s < data_.size(); ++s) {
       const size_t begin = s * kBytesPerSegment;
-      std::memcpy(out.data() + begin, data_[s]->bytes.data(), std::min(kBytesPerSegment, out.size() - begin));
+      std::memcpy(out.data() + begin, data_[s].bytes.data(), std::min(kBytesPerSegment, out.size() - begin));
     }
     return out;
   }
@@ -348,7 +351,7 @@ class PersistentBitlist {
     const uint64_t leaves = (size_ + kBitsPerChunk - 1) / kBitsPerChunk;
     return cache_.ComputeRoot(leaves, CeilLog2((N + kBitsPerChunk - 1) / kBitsPerChunk), size_,
                        [this](uint64_t first, uint64_t count, Root* out) {
-                         const auto& seg = *data_[first / internal::kLeavesPerSegment];
+                         const auto& seg = data_[first / internal::kLeavesPerSegment];
                          std::memcpy(out, seg.bytes.data() + (first % internal::kLeavesPerSegment) * kBytesPerChunk,
                                      count * kBytesPerChunk);
                        });
@@ -366,9 +369,9 @@ class PersistentBitlist {
   static size_t RoundUpBits(size_t n) {
     return (n + kBitsPerSegment - 1) / kBitsPerSegment * kBitsPerSegment;
   }
-  Segment& Writable(size_t s) { return data_[s].Mutable(); }
+  Segment& Writable(size_t s) { return data_.Mutable(s); }
 
-  std::vector<CowPtr<Segment>> data_;
+  CowVector<Segment> data_;
   size_t size_ = 0;
   internal::MerkleCache cache_;
 };
