@@ -3,8 +3,8 @@
 namespace beam::ssz::internal {
 
 NodeSegment::NodeSegment() {
-  // Level h (leaves are h = 0) holds the root of an all-zero subtree of height h.
-  for (int h = 0; h <= kSegmentDepth; ++h) {
+  // Height h (leaves would be h = 0) holds the root of an all-zero subtree of height h.
+  for (int h = 1; h <= kSegmentDepth; ++h) {
     const size_t begin = kLeavesPerSegment >> h;
     std::fill(nodes.begin() + static_cast<ptrdiff_t>(begin),
               nodes.begin() + static_cast<ptrdiff_t>(2 * begin), ZeroHash(h));
@@ -98,7 +98,7 @@ ssz::Root MerkleCache::FinishRoot(uint64_t leaf_count, int limit_depth, uint64_t
       // leftmost node at the limit's height.
       data_root = top[size_t{1} << (data_depth - limit_depth)];
     } else {
-      data_root = segments_[0].nodes[size_t{1} << (kSegmentDepth - limit_depth)];
+      data_root = segments_[0].nodes[size_t{1} << (kSegmentDepth - limit_depth)];  // limit_depth >= 1
     }
   }
   return MixInLength(data_root, length);

@@ -40,15 +40,20 @@ namespace internal {
 inline constexpr int kSegmentDepth = 8;
 inline constexpr size_t kLeavesPerSegment = size_t{1} << kSegmentDepth;
 
-// Cached Merkle nodes of one segment in heap order: nodes[1] is the segment root and
-// nodes[kLeavesPerSegment + i] is leaf i.
+// Cached Merkle nodes of one segment in heap order, leaves excluded: nodes[1] is the
+// segment root and nodes[kLeavesPerSegment / 2 + p] hashes leaves 2p and 2p + 1. Leaves
+// are read from the list itself when needed (for Bytes32 lists and bitlists they are
+// the data), which halves the cache's memory.
 struct NodeSegment {
-  std::array<Root, 2 * kLeavesPerSegment> nodes;
+  struct Uninitialized {};
+  std::array<Root, kLeavesPerSegment> nodes;  // nodes[0] unused
   NodeSegment();  // all-zero subtree
+  explicit NodeSegment(Uninitialized) {}
 };
 
 // The hashing engine shared by both list kinds. `leaves_fn(first, count, out)` writes
-// the current values of leaves [first, first + count), all below leaf_count, to out.
+// the current values of leaves [first, first + count), all below leaf_count and within
+// one segment, to out.
 class MerkleCache {
  public:
   MerkleCache() = default;
@@ -85,22 +90,37 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
                        LeavesFn&& leaves_fn) const {
   MutexLock lock(&mu_);
   if (root_.has_value()) return *root_;
+  if (limit_depth == 0) {  // a one-leaf list: its root is the leaf itself
+    Root leaf{};
+    if (leaf_count > 0) leaves_fn(0, 1, &leaf);
+    root_ = MixInLength(leaf, length);
+    return *root_;
+  }
+  constexpr size_t kHalf = kLeavesPerSegment / 2;  // first level-1 node
   const size_t num_segments = (leaf_count + kLeavesPerSegment - 1) / kLeavesPerSegment;
+  std::array<Root, kLeavesPerSegment> leaves;  // scratch for one segment's leaves
   if (all_dirty_) {
     dirty_.clear();
     segments_ = CowVector<NodeSegment>();
     for (size_t s = 0; s < num_segments; ++s) {
-      segments_.PushBack(CowPtr<NodeSegment>::Make());
+      // Every node is written below (hashed or zero-subtree), so skip the zero fill.
+      segments_.PushBack(CowPtr<NodeSegment>::Make(NodeSegment::Uninitialized{}));
       NodeSegment& seg = segments_.Mutable(s);
       const uint64_t first = s * kLeavesPerSegment;
       const uint64_t n = std::min<uint64_t>(kLeavesPerSegment, leaf_count - first);
-      leaves_fn(first, n, &seg.nodes[kLeavesPerSegment]);
-      // Only the occupied part of each level needs hashing; the rest stays zero-subtree.
-      uint64_t width = n;
-      for (size_t level_start = kLeavesPerSegment; level_start > 1; level_start /= 2) {
+      leaves_fn(first, n, leaves.data());
+      if (n % 2) leaves[n] = ZeroHash(0);
+      uint64_t width = (n + 1) / 2;
+      crypto::Sha256Pairs(leaves[0].data(), seg.nodes[kHalf].data(), width);
+      std::fill(seg.nodes.begin() + static_cast<ptrdiff_t>(kHalf + width), seg.nodes.end(), ZeroHash(1));
+      int height = 1;
+      for (size_t level_start = kHalf; level_start > 1; level_start /= 2, ++height) {
+        // Children of one level are contiguous, and so are their parents; an odd last
+        // child pairs with the zero subtree already in place beside it.
         const uint64_t parents = (width + 1) / 2;
-        // Children of one level are contiguous, and so are their parents.
         crypto::Sha256Pairs(seg.nodes[level_start].data(), seg.nodes[level_start / 2].data(), parents);
+        std::fill(seg.nodes.begin() + static_cast<ptrdiff_t>(level_start / 2 + parents),
+                  seg.nodes.begin() + static_cast<ptrdiff_t>(level_start), ZeroHash(height + 1));
         width = parents;
       }
     }
@@ -117,24 +137,26 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
     size_t k = 0;
     while (k < dirty_.size() && dirty_[k] < num_segments * kLeavesPerSegment) {
       const size_t s = dirty_[k] / kLeavesPerSegment;
+      const uint64_t base = s * kLeavesPerSegment;
       NodeSegment& seg = MutableSegment(s);
+      // The level-1 nodes above the dirty leaves, ascending and unique.
       level.clear();
-      while (k < dirty_.size() && dirty_[k] / kLeavesPerSegment == s) {
-        // A run of consecutive dirty leaves inside the list is recomputed in one batch.
-        const uint64_t first = dirty_[k];
-        uint64_t end = first + 1;
-        ++k;
-        while (k < dirty_.size() && dirty_[k] == end && end % kLeavesPerSegment != 0) {
-          ++end;
-          ++k;
-        }
-        const uint64_t live_end = std::min(end, std::max(first, leaf_count));
-        if (live_end > first) leaves_fn(first, live_end - first, &seg.nodes[kLeavesPerSegment + first % kLeavesPerSegment]);
-        for (uint64_t leaf = first; leaf < end; ++leaf) {
-          const uint32_t local = static_cast<uint32_t>(leaf % kLeavesPerSegment);
-          if (leaf >= leaf_count) seg.nodes[kLeavesPerSegment + local] = ZeroHash(0);
-          level.push_back(static_cast<uint32_t>(kLeavesPerSegment + local));
-        }
+      for (; k < dirty_.size() && dirty_[k] / kLeavesPerSegment == s; ++k) {
+        const uint32_t pair = static_cast<uint32_t>((dirty_[k] - base) / 2);
+        if (level.empty() || level.back() != kHalf + pair) level.push_back(static_cast<uint32_t>(kHalf + pair));
+      }
+      // Rehash each run of consecutive level-1 nodes from its leaves in one batch.
+      for (size_t i = 0; i < level.size();) {
+        size_t j = i + 1;
+        while (j < level.size() && level[j] == level[j - 1] + 1) ++j;
+        const uint64_t first_leaf = base + 2 * (level[i] - kHalf);
+        const uint64_t count = 2 * (j - i);
+        const uint64_t live = leaf_count > first_leaf ? std::min<uint64_t>(count, leaf_count - first_leaf) : 0;
+        if (live > 0) leaves_fn(first_leaf, live, leaves.data());
+        std::fill(leaves.begin() + static_cast<ptrdiff_t>(live), leaves.begin() + static_cast<ptrdiff_t>(count),
+                  ZeroHash(0));
+        crypto::Sha256Pairs(leaves[0].data(), seg.nodes[level[i]].data(), j - i);
+        i = j;
       }
       // Walk up, deduplicating parents; `level` stays sorted.
       while (level.front() > 1) {
