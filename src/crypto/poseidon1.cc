@@ -28,8 +28,8 @@ void Require(bool ok, const char* what) {
   }
 }
 
-// sum_j a[j] * b[j] mod p, reduced once: each product is below 2^62, so 2^6 of them fit
-// in 128 bits.
+// s mod p for a sum of at most 2^6 products of canonical values (each below 2^62), so
+// the high word of s is below 2^6.
 constexpr uint64_t kTwoTo64ModP = uint64_t{kb::kMontR} * kb::kMontR % kb::kP;
 
 inline uint32_t Reduce128(U128 s) {
@@ -38,6 +38,17 @@ inline uint32_t Reduce128(U128 s) {
   // 2^32 = kMontR and 2^64 = kTwoTo64ModP (mod p); the folded value is below 2^58.
   return kb::Reduce64((lo >> 32) * kb::kMontR + (lo & 0xffffffffu) + hi * kTwoTo64ModP);
 }
+
+// A 128-bit running sum as two words. (GCC keeps an unsigned __int128 running sum in
+// memory, one store and reload per addition, which is about three times slower.)
+struct Sum128 {
+  uint64_t lo = 0, hi = 0;
+  void Add(uint64_t v) {
+    lo += v;
+    hi += lo < v;  // the carry
+  }
+  uint32_t Reduce() const { return Reduce128((static_cast<U128>(hi) << 64) | lo); }
+};
 
 // --- Dense linear algebra over F_p for building the schedule (runs once) ------------
 
@@ -51,9 +62,9 @@ Matrix<N> MatMul(const Matrix<N>& a, const Matrix<N>& b) {
   Matrix<N> c{};
   for (size_t i = 0; i < N; ++i) {
     for (size_t j = 0; j < N; ++j) {
-      U128 acc = 0;
-      for (size_t k = 0; k < N; ++k) acc += uint64_t{a[i][k]} * b[k][j];
-      c[i][j] = Reduce128(acc);
+      Sum128 acc;
+      for (size_t k = 0; k < N; ++k) acc.Add(uint64_t{a[i][k]} * b[k][j]);
+      c[i][j] = acc.Reduce();
     }
   }
   return c;
@@ -63,9 +74,9 @@ template <size_t N>
 Vector<N> MatVec(const Matrix<N>& a, const Vector<N>& x) {
   Vector<N> y{};
   for (size_t i = 0; i < N; ++i) {
-    U128 acc = 0;
-    for (size_t k = 0; k < N; ++k) acc += uint64_t{a[i][k]} * x[k];
-    y[i] = Reduce128(acc);
+    Sum128 acc;
+    for (size_t k = 0; k < N; ++k) acc.Add(uint64_t{a[i][k]} * x[k]);
+    y[i] = acc.Reduce();
   }
   return y;
 }
@@ -75,9 +86,9 @@ template <size_t N>
 Vector<N> VecMat(const Vector<N>& x, const Matrix<N>& a) {
   Vector<N> y{};
   for (size_t j = 0; j < N; ++j) {
-    U128 acc = 0;
-    for (size_t k = 0; k < N; ++k) acc += uint64_t{x[k]} * a[k][j];
-    y[j] = Reduce128(acc);
+    Sum128 acc;
+    for (size_t k = 0; k < N; ++k) acc.Add(uint64_t{x[k]} * a[k][j]);
+    y[j] = acc.Reduce();
   }
   return y;
 }
@@ -186,45 +197,64 @@ void BuildSchedule(const uint32_t* round_constants, const uint32_t* mds_row, Pos
   for (size_t j = 0; j < W; ++j) {
     s.first_partial_mds[0][j] = m[0][j];
     for (size_t i = 0; i < kN; ++i) {
-      U128 sum = 0;
-      for (size_t k = 0; k < kN; ++k) sum += uint64_t{m_hat_pow[i][k]} * m[k + 1][j];
-      s.first_partial_mds[i + 1][j] = Reduce128(sum);
+      Sum128 sum;
+      for (size_t k = 0; k < kN; ++k) sum.Add(uint64_t{m_hat_pow[i][k]} * m[k + 1][j]);
+      s.first_partial_mds[i + 1][j] = sum.Reduce();
     }
   }
 }
 
 // --- Scalar kernel -------------------------------------------------------------------
+// The state is copied into a local array of 64-bit words: products need no widening,
+// and the compiler can see that the state does not alias the tables, so values stay in
+// registers instead of being reloaded after every store.
 
-inline uint32_t Cube(uint32_t x) { return kb::Mul(kb::Mul(x, x), x); }
+using Word = uint64_t;  // a canonical element, widened
 
-// x = m * x for a dense matrix of arbitrary entries: one 128-bit sum per row.
-template <size_t W>
-inline void DenseMatVec(const uint32_t (&m)[W][W], uint32_t* x) {
-  uint32_t y[W];
-  for (size_t i = 0; i < W; ++i) {
-    U128 acc = 0;
-    for (size_t j = 0; j < W; ++j) acc += uint64_t{m[i][j]} * x[j];
-    y[i] = Reduce128(acc);
+inline Word Cube(Word x) { return kb::Reduce64(kb::Reduce64(x * x) * x); }
+inline Word AddC(Word x, uint32_t c) { return kb::Add(static_cast<uint32_t>(x), c); }
+
+// sum_j a[j] * x[j] mod p over canonical values, j in [kFirst, N). A product is below
+// (p - 1)^2 < 2^62, so four of them sum without overflow; those partial sums go into a
+// two-word total.
+static_assert((uint64_t{kb::kP} - 1) * (kb::kP - 1) < (uint64_t{1} << 62));
+template <size_t N, size_t kFirst = 0>
+inline uint32_t DotMod(const uint32_t* a, const Word* x) {
+  Sum128 sum;
+#pragma GCC unroll 24
+  for (size_t j = kFirst; j < N; j += 4) {
+    uint64_t group = 0;
+    for (size_t k = j; k < j + 4 && k < N; ++k) group += a[k] * x[k];
+    sum.Add(group);
   }
+  return sum.Reduce();
+}
+
+// x = m * x for a dense matrix of arbitrary entries.
+template <size_t W>
+inline void DenseMatVec(const uint32_t (&m)[W][W], Word (&x)[W]) {
+  Word y[W];
+  for (size_t i = 0; i < W; ++i) y[i] = DotMod<W>(m[i], x);
   for (size_t i = 0; i < W; ++i) x[i] = y[i];
 }
 
 // The width-16 MDS entries are at most 101 and a row sums to 371, so a row's products
 // sum to less than 371 * 2^31 < 2^40: plain 64-bit sums, one reduction per row.
 template <size_t W>
-inline void SmallMdsMatVec(const uint32_t (&m)[W][W], uint32_t* x) {
-  uint32_t y[W];
+inline void SmallMdsMatVec(const uint32_t (&m)[W][W], Word (&x)[W]) {
+  Word y[W];
   for (size_t i = 0; i < W; ++i) {
     uint64_t acc = 0;
-    for (size_t j = 0; j < W; ++j) acc += uint64_t{m[i][j]} * x[j];
+#pragma GCC unroll 16
+    for (size_t j = 0; j < W; ++j) acc += m[i][j] * x[j];
     y[i] = kb::Reduce64(acc);
   }
   for (size_t i = 0; i < W; ++i) x[i] = y[i];
 }
 
 template <size_t W>
-inline void FullRound(const Poseidon1Schedule<W>& s, const uint32_t (&rc)[W], uint32_t* x) {
-  for (size_t j = 0; j < W; ++j) x[j] = Cube(kb::Add(x[j], rc[j]));
+inline void FullRound(const Poseidon1Schedule<W>& s, const uint32_t (&rc)[W], Word (&x)[W]) {
+  for (size_t j = 0; j < W; ++j) x[j] = Cube(AddC(x[j], rc[j]));
   if constexpr (W == 16) {
     SmallMdsMatVec(s.mds, x);
   } else {
@@ -233,26 +263,30 @@ inline void FullRound(const Poseidon1Schedule<W>& s, const uint32_t (&rc)[W], ui
 }
 
 template <size_t W>
-void PermuteScalar(const Poseidon1Schedule<W>& s, uint32_t* x) {
+void PermuteScalar(const Poseidon1Schedule<W>& s, uint32_t* state) {
+  Word x[W];
+  for (size_t j = 0; j < W; ++j) x[j] = state[j];
+
   for (size_t r = 0; r < kHalf; ++r) FullRound(s, s.full_rc[r], x);
 
-  for (size_t j = 0; j < W; ++j) x[j] = kb::Add(x[j], s.first_partial_rc[j]);
-  x[0] = kb::Add(Cube(x[0]), s.partial_rc[0]);
+  for (size_t j = 0; j < W; ++j) x[j] = AddC(x[j], s.first_partial_rc[j]);
+  x[0] = AddC(Cube(x[0]), s.partial_rc[0]);
   DenseMatVec(s.first_partial_mds, x);
   for (size_t r = 1; r < Poseidon1Schedule<W>::kPartialRounds; ++r) {
     const uint32_t(&row)[W] = s.sparse_row[r - 1];
     const uint32_t(&col)[W] = s.sparse_col[r - 1];
     // The products of the elements that are not cubed go first, so they can overlap
     // the cube's latency.
-    U128 acc = 0;
-    for (size_t j = 1; j < W; ++j) acc += uint64_t{row[j]} * x[j];
-    const uint32_t x0 = kb::Add(Cube(x[0]), s.partial_rc[r]);
-    acc += uint64_t{row[0]} * x0;
-    for (size_t j = 1; j < W; ++j) x[j] = kb::Reduce64(uint64_t{col[j]} * x0 + x[j]);  // < 2^62 + 2^31
-    x[0] = Reduce128(acc);
+    const uint32_t rest = DotMod<W, 1>(row, x);
+    const Word x0 = AddC(Cube(x[0]), s.partial_rc[r]);
+#pragma GCC unroll 24
+    for (size_t j = 1; j < W; ++j) x[j] = kb::Reduce64(col[j] * x0 + x[j]);  // < 2^62 + 2^31
+    x[0] = kb::Reduce64(row[0] * x0 + rest);
   }
 
   for (size_t r = kHalf; r < 2 * kHalf; ++r) FullRound(s, s.full_rc[r], x);
+
+  for (size_t j = 0; j < W; ++j) state[j] = static_cast<uint32_t>(x[j]);
 }
 
 }  // namespace

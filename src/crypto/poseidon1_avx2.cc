@@ -19,9 +19,9 @@
 //    element j of every state), transposed in and out with 8x8 transposes.
 //  * single state: the W elements in W/4 vectors of four 64-bit lanes (value in the
 //    low half), so a row-vectorised matrix product needs no even/odd split. Partial
-//    rounds are latency-bound here; the dot product of the elements that are not
-//    cubed is computed before the cube is ready, leaving one product on the
-//    critical path.
+//    rounds are latency-bound here, so everything that does not depend on the
+//    current cube (the constant's shares, the next round's dot product) is computed
+//    ahead, leaving one product and one reduction between consecutive cubes.
 
 #include "crypto/poseidon1_internal.h"
 
@@ -82,7 +82,11 @@ constexpr FoldPlan MakeFoldPlan(size_t n) {
 // with a centred constant.
 constexpr uint64_t kMaxSignedProduct = uint64_t{kP - 1} * kHalfP;
 static_assert(24 / 4 * kMaxProduct + kP <= kInt64Max);
-static_assert(4 * kMaxAfterFold + kMaxSignedProduct < kMaxForReduce);
+static_assert(4 * kMaxAfterFold + kP + kMaxSignedProduct < kMaxForReduce);
+// ... and for the dot product computed a round ahead, plus the previous cube's product,
+// folded again before the current cube's product is added.
+static_assert(4 * kMaxAfterFold + kP + kMaxSignedProduct <= kInt64Max);
+static_assert(kMaxAfterFold + kMaxSignedProduct < kMaxForReduce);
 // Cube4Signed reduces (-p, p) * [0, p).
 static_assert(uint64_t{kP} * kP < kMaxForReduce);
 
@@ -104,7 +108,7 @@ struct Tables {
   uint32_t partial_rc[kPartial];
 
   // xN kernel: centred scaled matrix entries, broadcast one at a time.
-  int32_t mds[W][W];                // * R^3 (every input is cubed)
+  int32_t mds[W][W];                // * R^3 (every input is cubed); circulant, row 0 says all
   int32_t first_partial_mds[W][W];  // column 0 * R^3, the rest * R
   int32_t sparse_row[kPartial - 1][W];
   int32_t sparse_col[kPartial - 1][W];  // * R^3 (they multiply the cube)
@@ -117,9 +121,14 @@ struct Tables {
   alignas(32) int64_t sparse_col64[kPartial - 1][W];
   int64_t sparse_m00[kPartial - 1];  // the entry-0 weight, * R^3
   // The shares of the constant k added after the S-box, so the cube can be used before
-  // k is added: m00 * k for y0 and col_i * k for the others (canonical, entry 0 zero).
-  int64_t sparse_y0_k[kPartial - 1];
+  // k is added: col_i * k for elements i >= 1 (canonical, entry 0 zero), and for y0
+  // everything constant: m00 * k plus row . (the previous round's col * k), as an
+  // integer whose Montgomery reduction is that value.
   alignas(32) uint64_t sparse_col_k64[kPartial - 1][W];
+  int64_t sparse_y0_const[kPartial - 1];
+  // row_r . col_(r-1) (entries >= 1), * R^3: the previous cube's weight in y0 once the
+  // row is applied to the state from before the previous round's column update.
+  int64_t sparse_row_dot_prev_col[kPartial - 1];
   alignas(32) uint64_t full_rc64[2 * kPoseidon1HalfFullRounds][W];
   alignas(32) uint64_t first_partial_rc64[W];
 };
@@ -160,10 +169,24 @@ const Tables<W>* BuildTables(const Poseidon1Schedule<W>& s) {
       t->sparse_col64[r][j] = t->sparse_col[r][j];
     }
     t->sparse_m00[r] = t->sparse_row[r][0];
-    // In Montgomery terms y0 = MontReduce(... + m00 * (z + k')) with k' = partial_rc[r + 1];
-    // any integer congruent to m00 * k' does.
-    t->sparse_y0_k[r] = kb::Mul(kb::Mul(s.sparse_row[r][0], kR3), t->partial_rc[r + 1]);
-    for (size_t j = 0; j < W; ++j) t->sparse_col_k64[r][j] = kb::Mul(s.sparse_col[r][j], s.partial_rc[r + 1]);
+    // Sparse round r + 1 adds k = partial_rc[r + 1] after its S-box (true values here).
+    const uint32_t k = s.partial_rc[r + 1];
+    for (size_t j = 0; j < W; ++j) t->sparse_col_k64[r][j] = kb::Mul(s.sparse_col[r][j], k);
+    // y0's constant is m00 * k, plus row . (the previous round's col * k). A term T of
+    // a sum that is Montgomery-reduced must be stored as T * R.
+    uint32_t y0_const = kb::Mul(kb::Mul(s.sparse_row[r][0], k), kR1);
+    uint32_t dot_prev_col = 0;
+    if (r > 0) {
+      uint32_t dot_prev_col_k = 0;
+      for (size_t j = 1; j < W; ++j) {
+        const uint32_t row_j = s.sparse_row[r][j];
+        dot_prev_col = kb::Add(dot_prev_col, kb::Mul(row_j, s.sparse_col[r - 1][j]));
+        dot_prev_col_k = kb::Add(dot_prev_col_k, kb::Mul(row_j, static_cast<uint32_t>(t->sparse_col_k64[r - 1][j])));
+      }
+      y0_const = kb::Add(y0_const, kb::Mul(dot_prev_col_k, kR1));
+    }
+    t->sparse_y0_const[r] = y0_const;
+    t->sparse_row_dot_prev_col[r] = scaled(dot_prev_col, kR3);
   }
   return t;
 }
@@ -276,24 +299,35 @@ BEAM_AVX2_INLINE __m256i Reduce4(__m256i a) { return Canonicalise(_mm256_srli_ep
 
 // --- xN kernel -------------------------------------------------------------------------
 
+// The sums below are unrolled by compile-time recursion rather than left to the
+// compiler's loop unroller, so the fold points are fixed whatever the compiler and
+// optimisation level.
+template <size_t W>
+inline constexpr FoldPlan kFoldPlan = MakeFoldPlan(W);
+
+// Adds c[j] * x_j for j >= J to the even/odd accumulators.
+template <size_t W, size_t J = 0>
+BEAM_AVX2_INLINE void RowStepsXN(const int32_t* c, const __m256i* xe, const __m256i* xo, __m256i& ae, __m256i& ao) {
+  if constexpr (J < W) {
+    if constexpr (kFoldPlan<W>.before[J]) {
+      ae = Fold(ae);
+      ao = Fold(ao);
+    }
+    const __m256i k = _mm256_set1_epi32(c[J]);
+    ae = _mm256_add_epi64(ae, _mm256_mul_epi32(xe[J], k));
+    ao = _mm256_add_epi64(ao, _mm256_mul_epi32(xo[J], k));
+    RowStepsXN<W, J + 1>(c, xe, xo, ae, ao);
+  }
+}
+
 // One matrix row over 8 states: sum_j c[j] * x_j, for centred inputs split into even
 // (xe) and odd (xo) halves; canonical result.
 template <size_t W>
 BEAM_AVX2_INLINE __m256i RowXN(const int32_t* c, const __m256i* xe, const __m256i* xo) {
-  static constexpr FoldPlan kPlan = MakeFoldPlan(W);
   __m256i ae = _mm256_setzero_si256();
   __m256i ao = _mm256_setzero_si256();
-#pragma GCC unroll 32
-  for (size_t j = 0; j < W; ++j) {
-    if (kPlan.before[j]) {
-      ae = Fold(ae);
-      ao = Fold(ao);
-    }
-    const __m256i k = _mm256_set1_epi32(c[j]);
-    ae = _mm256_add_epi64(ae, _mm256_mul_epi32(xe[j], k));
-    ao = _mm256_add_epi64(ao, _mm256_mul_epi32(xo[j], k));
-  }
-  if (kPlan.at_end) {
+  RowStepsXN<W>(c, xe, xo, ae, ao);
+  if constexpr (kFoldPlan<W>.at_end) {
     ae = Fold(ae);
     ao = Fold(ao);
   }
@@ -320,10 +354,32 @@ BEAM_AVX2 void MatVecXN(const int32_t (&m)[W][W], __m256i* s) {
 // y_i = sum_k row[k] * x_{(i + k) mod W}. A constant is shared by a whole diagonal, so
 // rows go kRows at a time and each broadcast serves all of them (kRows = W/4 keeps the
 // 2 * kRows accumulators in registers).
+// Adds row[k] * x_{i + k} for k >= K to the accumulators of rows i < kRows (x already
+// offset to the block's first row).
+template <size_t W, size_t kRows, size_t K = 0>
+BEAM_AVX2_INLINE void DiagonalStepsXN(const int32_t* row, const __m256i* xe, const __m256i* xo, __m256i* ae,
+                                      __m256i* ao) {
+  if constexpr (K < W) {
+    if constexpr (kFoldPlan<W>.before[K]) {
+      for (size_t r = 0; r < kRows; ++r) {
+        ae[r] = Fold(ae[r]);
+        ao[r] = Fold(ao[r]);
+      }
+    }
+    const __m256i c = _mm256_set1_epi32(row[K]);
+    for (size_t r = 0; r < kRows; ++r) {
+      ae[r] = _mm256_add_epi64(ae[r], _mm256_mul_epi32(xe[r + K], c));
+      ao[r] = _mm256_add_epi64(ao[r], _mm256_mul_epi32(xo[r + K], c));
+      Opaque(ae[r]);
+      Opaque(ao[r]);
+    }
+    DiagonalStepsXN<W, kRows, K + 1>(row, xe, xo, ae, ao);
+  }
+}
+
 template <size_t W>
 BEAM_AVX2 void CirculantMatVecXN(const int32_t (&row)[W], __m256i* s) {
   constexpr size_t kRows = W / 4;
-  static constexpr FoldPlan kPlan = MakeFoldPlan(W);
   // Two copies back to back, so x_{(i + k) mod W} is x[i + k].
   __m256i xe[2 * W], xo[2 * W];
   SplitCentred<W>(s, xe, xo);
@@ -334,24 +390,9 @@ BEAM_AVX2 void CirculantMatVecXN(const int32_t (&row)[W], __m256i* s) {
   for (size_t i0 = 0; i0 < W; i0 += kRows) {
     __m256i ae[kRows], ao[kRows];
     for (size_t r = 0; r < kRows; ++r) ae[r] = ao[r] = _mm256_setzero_si256();
-#pragma GCC unroll 32
-    for (size_t k = 0; k < W; ++k) {
-      if (kPlan.before[k]) {
-        for (size_t r = 0; r < kRows; ++r) {
-          ae[r] = Fold(ae[r]);
-          ao[r] = Fold(ao[r]);
-        }
-      }
-      const __m256i c = _mm256_set1_epi32(row[k]);
-      for (size_t r = 0; r < kRows; ++r) {
-        ae[r] = _mm256_add_epi64(ae[r], _mm256_mul_epi32(xe[i0 + r + k], c));
-        ao[r] = _mm256_add_epi64(ao[r], _mm256_mul_epi32(xo[i0 + r + k], c));
-        Opaque(ae[r]);
-        Opaque(ao[r]);
-      }
-    }
+    DiagonalStepsXN<W, kRows>(row, xe + i0, xo + i0, ae, ao);
     for (size_t r = 0; r < kRows; ++r) {
-      if (kPlan.at_end) {
+      if constexpr (kFoldPlan<W>.at_end) {
         ae[r] = Fold(ae[r]);
         ao[r] = Fold(ao[r]);
       }
@@ -428,31 +469,51 @@ BEAM_AVX2 void PermuteXN(uint32_t (*states)[W]) {
 
 // --- Single-state kernel ----------------------------------------------------------------
 
+// Adds column j times x_j, j >= J, to the accumulators (one per block of 4 rows).
+template <size_t W, size_t J = 0>
+BEAM_AVX2_INLINE void ColumnStepsSingle(const int64_t (&cols)[W][W], const int64_t* x, __m256i* acc) {
+  if constexpr (J < W) {
+    constexpr size_t kBlocks = W / 4;
+    if constexpr (kFoldPlan<W>.before[J]) {
+      for (size_t b = 0; b < kBlocks; ++b) acc[b] = Fold(acc[b]);
+    }
+    const __m256i xj = _mm256_set1_epi64x(x[J]);
+    for (size_t b = 0; b < kBlocks; ++b) {
+      const __m256i c = _mm256_load_si256(reinterpret_cast<const __m256i*>(cols[J] + 4 * b));
+      acc[b] = _mm256_add_epi64(acc[b], _mm256_mul_epi32(xj, c));
+      Opaque(acc[b]);
+    }
+    ColumnStepsSingle<W, J + 1>(cols, x, acc);
+  }
+}
+
 // v = m * v, m given by columns (cols[j][i] = entry (i, j)).
 template <size_t W>
 BEAM_AVX2 void MatVecSingle(const int64_t (&cols)[W][W], __m256i* v) {
   constexpr size_t kBlocks = W / 4;
-  static constexpr FoldPlan kPlan = MakeFoldPlan(W);
   alignas(32) int64_t x[W];
   for (size_t b = 0; b < kBlocks; ++b) _mm256_store_si256(reinterpret_cast<__m256i*>(x + 4 * b), CentreV(v[b]));
   __m256i acc[kBlocks];
   for (size_t b = 0; b < kBlocks; ++b) acc[b] = _mm256_setzero_si256();
-#pragma GCC unroll 32
-  for (size_t j = 0; j < W; ++j) {
-    if (kPlan.before[j]) {
-      for (size_t b = 0; b < kBlocks; ++b) acc[b] = Fold(acc[b]);
-    }
-    const __m256i xj = _mm256_set1_epi64x(x[j]);
-    for (size_t b = 0; b < kBlocks; ++b) {
-      const __m256i c = _mm256_load_si256(reinterpret_cast<const __m256i*>(cols[j] + 4 * b));
-      acc[b] = _mm256_add_epi64(acc[b], _mm256_mul_epi32(xj, c));
-      Opaque(acc[b]);
-    }
-  }
+  ColumnStepsSingle<W>(cols, x, acc);
   for (size_t b = 0; b < kBlocks; ++b) {
-    if (kPlan.at_end) acc[b] = Fold(acc[b]);
+    if constexpr (kFoldPlan<W>.at_end) acc[b] = Fold(acc[b]);
     v[b] = Reduce4(acc[b]);
   }
+}
+
+// Round q + 1's row . v (entries >= 1) plus its constant part, in every lane, folded:
+// magnitude below 4 * kMaxAfterFold + p.
+template <size_t W>
+BEAM_AVX2_INLINE __m256i SparseDotSingle(const Tables<W>& t, size_t q, const __m256i* v) {
+  __m256i dot = _mm256_set_epi64x(0, 0, 0, t.sparse_y0_const[q]);
+  for (size_t b = 0; b < W / 4; ++b) {
+    const __m256i row = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_row64[q] + 4 * b));
+    dot = _mm256_add_epi64(dot, _mm256_mul_epi32(CentreV(v[b]), row));
+  }
+  dot = Fold(dot);
+  dot = _mm256_add_epi64(dot, _mm256_permute4x64_epi64(dot, 0x4E));
+  return _mm256_add_epi64(dot, _mm256_shuffle_epi32(dot, 0x4E));  // the total in every lane
 }
 
 template <size_t W>
@@ -477,25 +538,31 @@ BEAM_AVX2 void PermuteSingle(uint32_t* state) {
       // input needs no cross-lane shuffle; lane 0 of v[0] is stale (its row and column
       // entries are zero) until it is written back after the last round.
       __m256i x0 = _mm256_permute4x64_epi64(v[0], 0x00);
+      //
+      // Round r's y0 is m00 * z_r plus row_r . y, where y (elements >= 1) is the state
+      // after round r - 1's column update y += col_(r-1) * z_(r-1). Splitting that dot
+      // product as row_r . (y before the update) + (row_r . col_(r-1)) * z_(r-1) lets it
+      // be computed a round ahead, so the only work between one cube and the next is one
+      // product and one reduction; the column updates run alongside.
+      __m256i dot = SparseDotSingle(t, 0, v);  // round 1's, on the state after round 0
       for (size_t p = 1; p < Tables<W>::kPartial; ++p) {
-        // Off the critical path: everything in y0 but the cube's product (the other
-        // elements' products and the constant's share), and the constant's share of
-        // the other elements.
-        __m256i dot = _mm256_set_epi64x(0, 0, 0, t.sparse_y0_k[p - 1]);
+        const size_t q = p - 1;  // table index of round p
+        const bool last = p + 1 == Tables<W>::kPartial;
+        // Off the critical path: round p + 1's dot product on the state before this
+        // round's update, and the constant's share of this round's update.
+        const __m256i next = last ? _mm256_setzero_si256() : SparseDotSingle(t, q + 1, v);
         for (size_t b = 0; b < kBlocks; ++b) {
-          const __m256i row = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_row64[p - 1] + 4 * b));
-          dot = _mm256_add_epi64(dot, _mm256_mul_epi32(CentreV(v[b]), row));
-          v[b] = AddMod(v[b], _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_col_k64[p - 1] + 4 * b)));
+          v[b] = AddMod(v[b], _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_col_k64[q] + 4 * b)));
         }
-        dot = Fold(dot);
-        dot = _mm256_add_epi64(dot, _mm256_permute4x64_epi64(dot, 0x4E));
-        dot = _mm256_add_epi64(dot, _mm256_shuffle_epi32(dot, 0x4E));  // the total in every lane
         // The critical path: cube, one product, reduction.
         const __m256i z = Cube4Signed(x0);
-        x0 = Reduce4(_mm256_add_epi64(dot, _mm256_mul_epi32(z, _mm256_set1_epi64x(t.sparse_m00[p - 1]))));
+        x0 = Reduce4(_mm256_add_epi64(dot, _mm256_mul_epi32(z, _mm256_set1_epi64x(t.sparse_m00[q]))));
         for (size_t b = 0; b < kBlocks; ++b) {
-          const __m256i col = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_col64[p - 1] + 4 * b));
+          const __m256i col = _mm256_load_si256(reinterpret_cast<const __m256i*>(t.sparse_col64[q] + 4 * b));
           v[b] = AddMod(v[b], Reduce4(_mm256_mul_epi32(z, col)));
+        }
+        if (!last) {
+          dot = Fold(_mm256_add_epi64(next, _mm256_mul_epi32(z, _mm256_set1_epi64x(t.sparse_row_dot_prev_col[q + 1]))));
         }
       }
       v[0] = _mm256_blend_epi32(v[0], x0, 0x03);
