@@ -14,12 +14,7 @@
 namespace beam::crypto::xmss {
 namespace {
 
-RandomBytes SeededRng(uint32_t seed) {
-  auto engine = std::make_shared<std::mt19937>(seed);
-  return [engine](uint8_t* out, size_t len) {
-    for (size_t i = 0; i < len; ++i) out[i] = static_cast<uint8_t>((*engine)());
-  };
-}
+RandomBytes SeededRng(uint32_t seed) { return SeededRandomBytes(seed); }
 
 ssz::Bytes32 Message(uint32_t i) {
   ssz::Bytes32 m;

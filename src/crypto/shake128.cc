@@ -56,7 +56,7 @@ void Shake128(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_len) {
     in_len -= kRate;
   }
   uint8_t last[kRate] = {};
-  std::memcpy(last, in, in_len);
+  if (in_len > 0) std::memcpy(last, in, in_len);  // `in` may be null when empty
   last[in_len] ^= 0x1F;  // SHAKE domain bits + first padding bit
   last[kRate - 1] ^= 0x80;
   XorBlock(state, last, kRate);

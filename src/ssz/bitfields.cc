@@ -23,15 +23,7 @@ void CopyBits(const uint8_t* src, size_t src_bit, uint8_t* dst, size_t dst_bit, 
     dst_bit += done;
     nbits -= done;
   }
-  for (size_t i = 0; i < nbits; ++i) {
-    const size_t s = src_bit + i, d = dst_bit + i;
-    const uint8_t bit = static_cast<uint8_t>(1u << (d % 8));
-    if ((src[s / 8] >> (s % 8)) & 1) {
-      dst[d / 8] |= bit;
-    } else {
-      dst[d / 8] &= static_cast<uint8_t>(~bit);
-    }
-  }
+  for (size_t i = 0; i < nbits; ++i) SetBit(dst, dst_bit + i, GetBit(src, src_bit + i));
 }
 
 }  // namespace beam::ssz

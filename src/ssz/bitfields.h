@@ -39,6 +39,13 @@ inline size_t PopCountBytes(const uint8_t* p, size_t n) {
 // bit order within bytes (SSZ's). Other dst bits are unchanged.
 void CopyBits(const uint8_t* src, size_t src_bit, uint8_t* dst, size_t dst_bit, size_t nbits);
 
+// Bit i of a packed little-endian bit string.
+inline bool GetBit(const uint8_t* bytes, size_t i) { return (bytes[i / 8] >> (i % 8)) & 1; }
+inline void SetBit(uint8_t* bytes, size_t i, bool v) {
+  const uint8_t mask = static_cast<uint8_t>(1u << (i % 8));
+  bytes[i / 8] = v ? static_cast<uint8_t>(bytes[i / 8] | mask) : static_cast<uint8_t>(bytes[i / 8] & ~mask);
+}
+
 template <size_t N>
 class Bitvector {
  public:
@@ -46,14 +53,8 @@ class Bitvector {
   static constexpr size_t kBytes = (N + 7) / 8;
 
   static constexpr size_t size() { return N; }
-  bool Get(size_t i) const { return (bytes_[i / 8] >> (i % 8)) & 1; }
-  void Set(size_t i, bool v) {
-    if (v) {
-      bytes_[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
-    } else {
-      bytes_[i / 8] &= static_cast<uint8_t>(~(1u << (i % 8)));
-    }
-  }
+  bool Get(size_t i) const { return GetBit(bytes_.data(), i); }
+  void Set(size_t i, bool v) { SetBit(bytes_.data(), i, v); }
   const std::array<uint8_t, kBytes>& bytes() const { return bytes_; }
   std::array<uint8_t, kBytes>& mutable_bytes() { return bytes_; }
   friend bool operator==(const Bitvector&, const Bitvector&) = default;
@@ -72,14 +73,8 @@ class Bitlist {
 
   size_t size() const { return len_; }
   bool empty() const { return len_ == 0; }
-  bool Get(size_t i) const { return (bytes_[i / 8] >> (i % 8)) & 1; }
-  void Set(size_t i, bool v) {
-    if (v) {
-      bytes_[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
-    } else {
-      bytes_[i / 8] &= static_cast<uint8_t>(~(1u << (i % 8)));
-    }
-  }
+  bool Get(size_t i) const { return GetBit(bytes_.data(), i); }
+  void Set(size_t i, bool v) { SetBit(bytes_.data(), i, v); }
   void PushBack(bool v) {
     if (len_ % 8 == 0) bytes_.push_back(0);
     ++len_;

@@ -1,6 +1,8 @@
 #include "crypto/xmss/synthetic.h"
 
+#include <memory>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include "crypto/xmss/encoding.h"
@@ -17,6 +19,13 @@ HashDigest ToHashDigest(const Digest& d) {
 }
 
 }  // namespace
+
+RandomBytes SeededRandomBytes(uint32_t seed) {
+  auto engine = std::make_shared<std::mt19937>(seed);
+  return [engine](uint8_t* out, size_t len) {
+    for (size_t i = 0; i < len; ++i) out[i] = static_cast<uint8_t>((*engine)());
+  };
+}
 
 SyntheticSignature SignWithRandomPath(const XmssConfig& config, uint64_t epoch, const ssz::Bytes32& message,
                                       const RandomBytes& rng) {

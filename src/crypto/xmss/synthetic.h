@@ -23,6 +23,9 @@ struct SyntheticSignature {
   Signature signature;
 };
 
+// A deterministic RandomBytes (not cryptographic), for reproducible tests and benchmarks.
+RandomBytes SeededRandomBytes(uint32_t seed);
+
 SyntheticSignature SignWithRandomPath(const XmssConfig& config, uint64_t epoch, const ssz::Bytes32& message,
                                       const RandomBytes& rng);
 
