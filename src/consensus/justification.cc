@@ -42,4 +42,24 @@ absl::StatusOr<bool> IsSlotJustified(const JustifiedSlots& justified_slots, Slot
   return justified_slots.Get(*index);
 }
 
+absl::Status ExtendJustifiedSlots(JustifiedSlots& bits, Slot finalized_slot, Slot target_slot) {
+  const std::optional<uint64_t> index = JustifiedIndexAfter(target_slot, finalized_slot);
+  if (!index.has_value() || *index < bits.size()) return absl::OkStatus();
+  if (*index >= JustifiedSlots::kLimit) {
+    return absl::InvalidArgumentError(absl::StrCat("justified_slots would exceed its limit at slot ",
+                                                   target_slot));
+  }
+  bits.Resize(*index + 1);
+  return absl::OkStatus();
+}
+
+
+bool LiesOnChain(const AttestationData& data, const HistoricalBlockHashes& history) {
+  if (data.source.root.IsZero() || data.target.root.IsZero() || data.head.root.IsZero()) return false;
+  const uint64_t n = history.size();
+  if (data.source.slot >= n || data.target.slot >= n || data.head.slot >= n) return false;
+  return data.source.root == history[data.source.slot] && data.target.root == history[data.target.slot] &&
+         data.head.root == history[data.head.slot];
+}
+
 }  // namespace beam::consensus

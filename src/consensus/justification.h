@@ -29,6 +29,14 @@ std::optional<uint64_t> JustifiedIndexAfter(Slot slot, Slot finalized_slot);
 absl::StatusOr<bool> IsSlotJustified(const JustifiedSlots& justified_slots, Slot finalized_slot,
                                      Slot target);
 
+// JustifiedSlots.extend_to_slot: grows `bits` so that `target_slot` has an index.
+// InvalidArgument if that would pass the list limit.
+absl::Status ExtendJustifiedSlots(JustifiedSlots& bits, Slot finalized_slot, Slot target_slot);
+
+// AttestationData.lies_on_chain: every checkpoint names the block the chain view
+// (indexed by slot, zero root for empty slots) holds at its slot.
+bool LiesOnChain(const AttestationData& data, const HistoricalBlockHashes& history);
+
 }  // namespace beam::consensus
 
 #endif  // BEAMCORE_CONSENSUS_JUSTIFICATION_H_

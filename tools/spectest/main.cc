@@ -33,6 +33,9 @@ const std::map<std::string, CaseFn>& Formats() {
       {"state_transition", beam::spectest::RunStateTransitionCase},
       {"justifiability", beam::spectest::RunJustifiabilityCase},
       {"poseidon_permutation", beam::spectest::RunPoseidonPermutationCase},
+      {"fork_choice", beam::spectest::RunForkChoiceCase},
+      {"slot_clock", beam::spectest::RunSlotClockCase},
+      {"sync", beam::spectest::RunSyncCase},
   };
   return *kFormats;
 }
@@ -87,7 +90,7 @@ void RunFormat(const std::string& format, const fs::path& dir, CaseFn fn, Tally&
 }
 
 int Usage() {
-  std::cerr << "usage: beamcore-spectest --fixtures DIR [--format ssz,state_transition,justifiability,poseidon_permutation]\n";
+  std::cerr << "usage: beamcore-spectest --fixtures DIR [--format ssz,state_transition,justifiability,poseidon_permutation,fork_choice,slot_clock,sync]\n";
   return 2;
 }
 

@@ -25,6 +25,9 @@ CaseOutcome RunSszCase(const std::string& test_id, const nlohmann::json& c);
 CaseOutcome RunStateTransitionCase(const std::string& test_id, const nlohmann::json& c);
 CaseOutcome RunJustifiabilityCase(const std::string& test_id, const nlohmann::json& c);
 CaseOutcome RunPoseidonPermutationCase(const std::string& test_id, const nlohmann::json& c);
+CaseOutcome RunForkChoiceCase(const std::string& test_id, const nlohmann::json& c);
+CaseOutcome RunSlotClockCase(const std::string& test_id, const nlohmann::json& c);
+CaseOutcome RunSyncCase(const std::string& test_id, const nlohmann::json& c);
 
 // SSZ types the runner knows only by the shape in their name (test-defined types such
 // as "SampleUint32List16" or "BoundaryBitvector257"); nullopt when the name has no

@@ -1,0 +1,178 @@
+// Store: the fork-choice store of the Lstar fork (leanSpec forks/lstar/fork_choice.py,
+// timeline.py, aggregation.py, validator_duties.py), with the spec's observable
+// behaviour and a proto-array underneath.
+//
+// Every mutating call either succeeds or returns a rejection (consensus/rejection.h,
+// the spec's RejectionReason) and leaves the store exactly as it was. Blocks and
+// post-states are kept as the spec keeps them (all of them) until PruneFinalized(),
+// which a node calls to drop what finalization made unreachable.
+//
+// Thread-compatible: the owner (BeamChain's chain worker) serialises all calls. The
+// states it hands out are immutable and shared, safe to read from any thread.
+
+#ifndef BEAMCORE_FORKCHOICE_STORE_H_
+#define BEAMCORE_FORKCHOICE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "consensus/types/attestation.h"
+#include "consensus/types/block.h"
+#include "consensus/types/state.h"
+#include "crypto/aggregate_prover.h"
+#include "crypto/public_key_cache.h"
+#include "crypto/verifier.h"
+#include "forkchoice/attestation_pool.h"
+#include "forkchoice/proto_array.h"
+#include "forkchoice/vote_tracker.h"
+
+namespace beam::forkchoice {
+
+using consensus::AggregatedAttestation;
+using consensus::Block;
+using consensus::Checkpoint;
+using consensus::SignedAggregatedAttestation;
+using consensus::SignedAttestation;
+using consensus::SignedBlock;
+using consensus::SingleMessageAggregate;
+using consensus::State;
+using consensus::ValidatorIndex;
+
+// The cryptography the store calls. The verifiers and the prover must outlive the
+// store; a null key cache means the store keeps its own.
+struct StoreCrypto {
+  const crypto::SignatureVerifier* signature_verifier = nullptr;   // gossip attestations
+  const crypto::AggregateProofVerifier* aggregate_verifier = nullptr;  // aggregates, block proofs
+  const crypto::AggregateProver* prover = nullptr;                 // aggregation, block production
+  crypto::PublicKeyCache* key_cache = nullptr;
+};
+
+// A block this store produced, with the single-message proof of each of its
+// attestations (in body order) for the proposer to merge into the block proof.
+struct ProducedBlock {
+  Block block;
+  Root block_root;
+  std::shared_ptr<const State> post_state;
+  std::vector<SingleMessageAggregate> attestation_proofs;
+};
+
+// How on_block treats the block's merged proof. The chain always verifies; a
+// conformance runner replaying unsigned fixture blocks checks everything else.
+enum class BlockProofCheck { kVerify, kSkipProofOnly };
+
+class Store {
+ public:
+  // create_store: ANCHOR_STATE_ROOT_MISMATCH unless anchor_block.state_root is the
+  // anchor state's root. The anchor is both justified and finalized.
+  static absl::StatusOr<std::unique_ptr<Store>> FromAnchor(State anchor_state, const Block& anchor_block,
+                                                           std::optional<ValidatorIndex> validator_index,
+                                                           const StoreCrypto& crypto);
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  // --- Events (the spec's handlers) ---
+
+  // on_tick: steps one interval at a time up to `target_interval`, running each
+  // interval's duty; aggregates made at interval 2 (when `is_aggregator`) are
+  // appended to `new_aggregates` if given, for the caller to publish.
+  absl::Status OnTick(uint64_t target_interval, bool has_proposal, bool is_aggregator,
+                      std::vector<SignedAggregatedAttestation>* new_aggregates = nullptr);
+  absl::Status OnBlock(const SignedBlock& signed_block, BlockProofCheck proof_check = BlockProofCheck::kVerify);
+  absl::Status OnGossipAttestation(const SignedAttestation& attestation, bool is_aggregator);
+  absl::Status OnGossipAggregatedAttestation(const SignedAggregatedAttestation& aggregate);
+
+  // validate_attestation: the gossip rules on the data alone.
+  absl::Status ValidateAttestation(const consensus::AttestationData& data) const;
+
+  // --- Steps the handlers are made of, public for callers that drive them ---
+  void AcceptNewAttestations();
+  void UpdateSafeTarget();
+  void UpdateHead();
+  absl::StatusOr<std::vector<SignedAggregatedAttestation>> Aggregate();
+  // Adds a proof to the counted pool, as a block's proposer (or a replay) does.
+  void AddKnownProof(const consensus::AttestationData& data, const SingleMessageAggregate& proof);
+
+  // --- Validator duties (validator_duties.py, block_production.py) ---
+  Checkpoint GetAttestationTarget() const;
+  consensus::AttestationData ProduceAttestationData(Slot slot) const;
+  // produce_block_with_signatures: ticks to the slot, accepts new attestations,
+  // builds on the head, and keeps the block and its post-state. WRONG_PROPOSER unless
+  // `proposer` is slot % validators.
+  absl::StatusOr<ProducedBlock> ProduceBlock(Slot slot, ValidatorIndex proposer);
+
+  // --- Reads ---
+  uint64_t time() const { return time_; }
+  const consensus::GenesisConfig& config() const { return config_; }
+  std::optional<ValidatorIndex> validator_index() const { return validator_index_; }
+  const Root& head() const { return head_; }
+  const Root& safe_target() const { return safe_target_; }
+  const Checkpoint& latest_justified() const { return latest_justified_; }
+  const Checkpoint& latest_finalized() const { return latest_finalized_; }
+  Slot head_slot() const;
+  bool HasBlock(const Root& root) const { return proto_.Contains(root); }
+  std::optional<Slot> BlockSlot(const Root& root) const;
+  std::optional<Root> ParentRoot(const Root& root) const;
+  std::shared_ptr<const State> StateOf(const Root& root) const;
+  std::vector<Root> BlockRoots() const;  // unordered
+  size_t block_count() const { return proto_.size(); }
+  // compute_block_weights: weight of every block above the finalized slot.
+  absl::flat_hash_map<Root, int64_t> BlockWeights() const;
+  // _checkpoint_is_ancestor.
+  bool CheckpointIsAncestor(const Checkpoint& ancestor, const Checkpoint& descendant) const;
+
+  const SignaturePool& attestation_signatures() const { return signatures_; }
+  const PayloadPool& new_payloads() const { return new_payloads_; }
+  const PayloadPool& known_payloads() const { return known_payloads_; }
+  const ProtoArray& proto_array() const { return proto_; }
+
+  // Drops blocks and states that are not the finalized block or its descendants,
+  // keeping the spec's answers for everything still reachable. Does nothing unless
+  // the justified block descends from the finalized one. Returns the number dropped.
+  size_t PruneFinalized();
+
+ private:
+  Store(State anchor_state, const Block& anchor_block, const Root& anchor_root,
+        std::optional<ValidatorIndex> validator_index, const StoreCrypto& crypto);
+
+  void TickInterval(bool has_proposal, bool is_aggregator, std::vector<SignedAggregatedAttestation>* out);
+  void PruneStaleAttestationData();
+  absl::Status VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
+                                     BlockProofCheck proof_check) const;
+  absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const State& state, ValidatorIndex index,
+                                                      crypto::KeyRole role) const;
+  ProtoArray::Index NodeOf(const Root& root) const { return *proto_.IndexOf(root); }
+  void InsertBlock(const Root& root, const Block& block, std::shared_ptr<const State> post_state);
+  // Known-pool mutations go through these so the vote tracker follows.
+  void KnownAdd(const consensus::AttestationData& data, const SingleMessageAggregate& proof, bool front);
+  void KnownEraseIf(const std::function<bool(const PayloadPool::Entry&)>& stale);
+
+  uint64_t time_ = 0;
+  consensus::GenesisConfig config_;
+  Root head_;
+  Root safe_target_;
+  Checkpoint latest_justified_;
+  Checkpoint latest_finalized_;
+  std::optional<ValidatorIndex> validator_index_;
+
+  ProtoArray proto_;
+  absl::flat_hash_map<Root, std::shared_ptr<const State>> states_;
+  SignaturePool signatures_;
+  PayloadPool new_payloads_;
+  PayloadPool known_payloads_;
+  VoteTracker votes_;
+
+  StoreCrypto crypto_;
+  std::unique_ptr<crypto::PublicKeyCache> own_key_cache_;
+};
+
+}  // namespace beam::forkchoice
+
+#endif  // BEAMCORE_FORKCHOICE_STORE_H_
