@@ -271,10 +271,9 @@ void Store::PruneStaleAttestationData() {
   KnownEraseIf([&](const PayloadPool::Entry& e) { return stale(e.data); });
 }
 
-absl::StatusOr<std::vector<SignedAggregatedAttestation>> Store::Aggregate() {
-  if (crypto_.prover == nullptr) return absl::FailedPreconditionError("aggregation needs a prover");
-  std::shared_ptr<const State> head_state = states_.at(head_);
-
+Store::AggregationPlan Store::PlanAggregation() const {
+  AggregationPlan plan;
+  plan.head_state = states_.at(head_);
   // Data with fresh evidence, in the spec's order: pending proofs, then raw votes.
   std::vector<const AttestationData*> order;
   absl::flat_hash_set<AttestationData> seen;
@@ -284,76 +283,96 @@ absl::StatusOr<std::vector<SignedAggregatedAttestation>> Store::Aggregate() {
   signatures_.ForEach([&](const SignaturePool::Entry& e) {
     if (seen.insert(e.data).second) order.push_back(&e.data);
   });
-
-  std::vector<SignedAggregatedAttestation> made;
   for (const AttestationData* data : order) {
     const PayloadPool::Entry* fresh = new_payloads_.Find(*data);
     const PayloadPool::Entry* known = known_payloads_.Find(*data);
-    std::vector<ValidatorIndex> covered;
+    AggregationJob job;
+    job.data = *data;
     std::vector<const SingleMessageAggregate*> children = validator::SelectProofsForCoverage(
-        fresh ? &fresh->values : nullptr, known ? &known->values : nullptr, &covered);
-
-    std::vector<const SignatureEntry*> raw_entries;
+        fresh ? &fresh->values : nullptr, known ? &known->values : nullptr, &job.participants);
     if (const SignaturePool::Entry* sigs = signatures_.Find(*data)) {
       for (const SignatureEntry& s : sigs->values) {
-        if (!std::binary_search(covered.begin(), covered.end(), s.validator_index)) raw_entries.push_back(&s);
+        if (!std::binary_search(job.participants.begin(), job.participants.end(), s.validator_index)) {
+          job.raw.push_back(s);
+        }
       }
     }
-    std::stable_sort(raw_entries.begin(), raw_entries.end(),
-                     [](const SignatureEntry* a, const SignatureEntry* b) { return a->validator_index < b->validator_index; });
-    if (raw_entries.empty() && children.size() < 2) continue;
+    std::stable_sort(job.raw.begin(), job.raw.end(),
+                     [](const SignatureEntry& a, const SignatureEntry& b) { return a.validator_index < b.validator_index; });
+    if (job.raw.empty() && children.size() < 2) continue;
+    for (const SingleMessageAggregate* c : children) job.children.push_back(*c);
+    for (const SignatureEntry& r : job.raw) job.participants.push_back(r.validator_index);
+    std::sort(job.participants.begin(), job.participants.end());
+    job.participants.erase(std::unique(job.participants.begin(), job.participants.end()), job.participants.end());
+    plan.jobs.push_back(std::move(job));
+  }
+  return plan;
+}
 
+absl::StatusOr<std::vector<SignedAggregatedAttestation>> Store::ExecuteAggregation(const AggregationPlan& plan,
+                                                                                   const StoreCrypto& crypto) {
+  if (plan.jobs.empty()) return std::vector<SignedAggregatedAttestation>{};
+  if (crypto.prover == nullptr) return absl::FailedPreconditionError("aggregation needs a prover");
+  std::vector<SignedAggregatedAttestation> made;
+  for (const AggregationJob& job : plan.jobs) {
     std::vector<crypto::RawSignature> raw;
-    std::vector<ValidatorIndex> participants = covered;
-    for (const SignatureEntry* s : raw_entries) {
-      absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(*head_state, s->validator_index, crypto::KeyRole::kAttestation);
+    for (const SignatureEntry& s : job.raw) {
+      absl::StatusOr<crypto::xmss::PublicKey> key =
+          PublicKeyOf(crypto, *plan.head_state, s.validator_index, crypto::KeyRole::kAttestation);
       if (!key.ok()) return key.status();
-      raw.push_back(crypto::RawSignature{s->validator_index, *key, &s->signature});
-      participants.push_back(s->validator_index);
+      raw.push_back(crypto::RawSignature{s.validator_index, *key, &s.signature});
     }
     std::vector<crypto::ChildProof> child_proofs;
-    for (const SingleMessageAggregate* c : children) {
+    for (const SingleMessageAggregate& c : job.children) {
       crypto::ChildProof child;
-      child.proof = ssz::ByteView(c->proof.bytes.data(), c->proof.bytes.size());
-      for (ValidatorIndex v : ParticipantIndices(c->participants)) {
-        absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(*head_state, v, crypto::KeyRole::kAttestation);
+      child.proof = ssz::ByteView(c.proof.bytes.data(), c.proof.bytes.size());
+      for (ValidatorIndex v : ParticipantIndices(c.participants)) {
+        absl::StatusOr<crypto::xmss::PublicKey> key =
+            PublicKeyOf(crypto, *plan.head_state, v, crypto::KeyRole::kAttestation);
         if (!key.ok()) return key.status();
         child.public_keys.push_back(*key);
       }
       child_proofs.push_back(std::move(child));
     }
     absl::StatusOr<ssz::ByteVec> proof =
-        crypto_.prover->AggregateSingleMessage(child_proofs, raw, ssz::HashTreeRoot(*data), data->slot);
+        crypto.prover->AggregateSingleMessage(child_proofs, raw, ssz::HashTreeRoot(job.data), job.data.slot);
     if (!proof.ok()) return proof.status();
-    std::sort(participants.begin(), participants.end());
-    participants.erase(std::unique(participants.begin(), participants.end()), participants.end());
     SignedAggregatedAttestation out;
-    out.data = *data;
-    out.proof.participants = validator::AggregationBitsFromIndices(participants);
+    out.data = job.data;
+    out.proof.participants = validator::AggregationBitsFromIndices(job.participants);
     out.proof.proof.bytes = std::move(*proof);
     made.push_back(std::move(out));
   }
+  return made;
+}
 
-  // Commit: this round's proofs replace the pending pool and absorb their raw votes.
+void Store::CommitAggregation(const std::vector<SignedAggregatedAttestation>& made) {
+  // This round's proofs replace the pending pool and absorb their raw votes.
   new_payloads_.Clear();
   for (const SignedAggregatedAttestation& a : made) {
     PayloadPool::AddValue(new_payloads_.FindOrAppend(a.data).first, a.proof);
     if (SignaturePool::Entry* e = signatures_.Find(a.data)) signatures_.Erase(e);
   }
+}
+
+absl::StatusOr<std::vector<SignedAggregatedAttestation>> Store::Aggregate() {
+  absl::StatusOr<std::vector<SignedAggregatedAttestation>> made = ExecuteAggregation(PlanAggregation(), crypto_);
+  if (!made.ok()) return made.status();
+  CommitAggregation(*made);
   return made;
 }
 
 // ---------------------------------------------------------------------------------
 // Attestations
 
-absl::StatusOr<crypto::xmss::PublicKey> Store::PublicKeyOf(const State& state, ValidatorIndex index,
-                                                           crypto::KeyRole role) const {
+absl::StatusOr<crypto::xmss::PublicKey> Store::PublicKeyOf(const StoreCrypto& crypto, const State& state,
+                                                           ValidatorIndex index, crypto::KeyRole role) {
   if (index >= state.validators.size()) {
     return Reject(RejectionReason::kVALIDATOR_NOT_IN_STATE,
                   absl::StrCat("validator ", index, " is not in a registry of ", state.validators.size()));
   }
   const consensus::Validator& v = state.validators[index];
-  absl::StatusOr<crypto::xmss::PublicKey> key = crypto_.key_cache->Get(
+  absl::StatusOr<crypto::xmss::PublicKey> key = crypto.key_cache->Get(
       index, role, role == crypto::KeyRole::kAttestation ? v.attestation_public_key : v.proposal_public_key);
   if (!key.ok()) {
     return Reject(RejectionReason::kINVALID_SIGNATURE,
@@ -406,69 +425,95 @@ absl::Status Store::ValidateAttestation(const AttestationData& data) const {
   return absl::OkStatus();
 }
 
-absl::Status Store::OnGossipAttestation(const SignedAttestation& attestation, bool is_aggregator) {
-  if (absl::Status s = ValidateAttestation(attestation.data); !s.ok()) return s;
-  std::shared_ptr<const State> target_state = StateOf(attestation.data.target.root);
-  if (target_state == nullptr) {
-    return absl::FailedPreconditionError("no post-state for the target block " + Hex(attestation.data.target.root));
-  }
-  absl::StatusOr<crypto::xmss::PublicKey> key =
-      PublicKeyOf(*target_state, attestation.validator_index, crypto::KeyRole::kAttestation);
-  if (!key.ok()) return key.status();
-  if (crypto_.signature_verifier == nullptr) return absl::FailedPreconditionError("no signature verifier");
-  if (!crypto_.signature_verifier->Verify(*key, attestation.data.slot, ssz::HashTreeRoot(attestation.data),
-                                          attestation.signature)) {
-    return Reject(RejectionReason::kINVALID_SIGNATURE,
-                  absl::StrCat("signature of validator ", attestation.validator_index, " does not verify"));
-  }
-  if (!is_aggregator) return absl::OkStatus();
-  SignaturePool::AddValue(signatures_.FindOrAppend(attestation.data).first,
-                          SignatureEntry{attestation.validator_index, attestation.signature});
-  return absl::OkStatus();
-}
-
-absl::Status Store::OnGossipAggregatedAttestation(const SignedAggregatedAttestation& aggregate) {
-  const AttestationData& data = aggregate.data;
+absl::StatusOr<std::shared_ptr<const State>> Store::PrecheckAttestation(
+    const AttestationData& data, absl::Span<const ValidatorIndex> validators) const {
   if (absl::Status s = ValidateAttestation(data); !s.ok()) return s;
-  const std::vector<ValidatorIndex> participants = ParticipantIndices(aggregate.proof.participants);
-  if (participants.empty()) {
-    return Reject(RejectionReason::kEMPTY_AGGREGATION_BITS, "aggregate names no participants");
-  }
   std::shared_ptr<const State> target_state = StateOf(data.target.root);
   if (target_state == nullptr) {
     return absl::FailedPreconditionError("no post-state for the target block " + Hex(data.target.root));
   }
-  for (ValidatorIndex v : participants) {
+  for (ValidatorIndex v : validators) {
     if (v >= target_state->validators.size()) {
       return Reject(RejectionReason::kVALIDATOR_NOT_IN_STATE,
-                    absl::StrCat("participant ", v, " is not in a registry of ", target_state->validators.size()));
+                    absl::StrCat("validator ", v, " is not in a registry of ", target_state->validators.size()));
     }
   }
+  return target_state;
+}
+
+absl::Status Store::VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
+                                               const SignedAttestation& attestation) {
+  absl::StatusOr<crypto::xmss::PublicKey> key =
+      PublicKeyOf(crypto, target_state, attestation.validator_index, crypto::KeyRole::kAttestation);
+  if (!key.ok()) return key.status();
+  if (crypto.signature_verifier == nullptr) return absl::FailedPreconditionError("no signature verifier");
+  if (!crypto.signature_verifier->Verify(*key, attestation.data.slot, ssz::HashTreeRoot(attestation.data),
+                                         attestation.signature)) {
+    return Reject(RejectionReason::kINVALID_SIGNATURE,
+                  absl::StrCat("signature of validator ", attestation.validator_index, " does not verify"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Store::VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,
+                                         const SignedAggregatedAttestation& aggregate) {
   std::vector<crypto::xmss::PublicKey> keys;
-  keys.reserve(participants.size());
-  for (ValidatorIndex v : participants) {
-    absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(*target_state, v, crypto::KeyRole::kAttestation);
+  for (ValidatorIndex v : ParticipantIndices(aggregate.proof.participants)) {
+    absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(crypto, target_state, v, crypto::KeyRole::kAttestation);
     if (!key.ok()) return key.status();
     keys.push_back(*key);
   }
-  if (crypto_.aggregate_verifier == nullptr) return absl::FailedPreconditionError("no aggregate verifier");
-  const absl::Status verified = crypto_.aggregate_verifier->VerifySingleMessage(
-      keys, ssz::HashTreeRoot(data), data.slot,
+  if (crypto.aggregate_verifier == nullptr) return absl::FailedPreconditionError("no aggregate verifier");
+  const absl::Status verified = crypto.aggregate_verifier->VerifySingleMessage(
+      keys, ssz::HashTreeRoot(aggregate.data), aggregate.data.slot,
       ssz::ByteView(aggregate.proof.proof.bytes.data(), aggregate.proof.proof.bytes.size()));
   if (!verified.ok()) {
     if (verified.code() != absl::StatusCode::kInvalidArgument) return verified;  // could not check
     return Reject(RejectionReason::kINVALID_SIGNATURE,
                   absl::StrCat("aggregate proof does not verify: ", verified.message()));
   }
-  PayloadPool::AddValue(new_payloads_.FindOrAppend(data).first, aggregate.proof);
   return absl::OkStatus();
+}
+
+absl::Status Store::AddGossipSignature(const SignedAttestation& attestation) {
+  if (absl::Status s = ValidateAttestation(attestation.data); !s.ok()) return s;
+  SignaturePool::AddValue(signatures_.FindOrAppend(attestation.data).first,
+                          SignatureEntry{attestation.validator_index, attestation.signature});
+  return absl::OkStatus();
+}
+
+absl::Status Store::AddGossipAggregate(const SignedAggregatedAttestation& aggregate) {
+  if (absl::Status s = ValidateAttestation(aggregate.data); !s.ok()) return s;
+  PayloadPool::AddValue(new_payloads_.FindOrAppend(aggregate.data).first, aggregate.proof);
+  return absl::OkStatus();
+}
+
+absl::Status Store::OnGossipAttestation(const SignedAttestation& attestation, bool is_aggregator) {
+  const ValidatorIndex who[] = {attestation.validator_index};
+  absl::StatusOr<std::shared_ptr<const State>> target_state = PrecheckAttestation(attestation.data, who);
+  if (!target_state.ok()) return target_state.status();
+  if (absl::Status s = VerifyAttestationSignature(crypto_, **target_state, attestation); !s.ok()) return s;
+  if (!is_aggregator) return absl::OkStatus();
+  return AddGossipSignature(attestation);
+}
+
+absl::Status Store::OnGossipAggregatedAttestation(const SignedAggregatedAttestation& aggregate) {
+  if (absl::Status s = ValidateAttestation(aggregate.data); !s.ok()) return s;
+  const std::vector<ValidatorIndex> participants = ParticipantIndices(aggregate.proof.participants);
+  if (participants.empty()) {
+    return Reject(RejectionReason::kEMPTY_AGGREGATION_BITS, "aggregate names no participants");
+  }
+  absl::StatusOr<std::shared_ptr<const State>> target_state = PrecheckAttestation(aggregate.data, participants);
+  if (!target_state.ok()) return target_state.status();
+  if (absl::Status s = VerifyAggregateProof(crypto_, **target_state, aggregate); !s.ok()) return s;
+  return AddGossipAggregate(aggregate);
 }
 
 // ---------------------------------------------------------------------------------
 // Blocks
 
 absl::Status Store::VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
-                                          BlockProofCheck proof_check) const {
+                                          const StoreCrypto& crypto, BlockProofCheck proof_check) {
   const Block& block = signed_block.block;
   const uint64_t n = parent_state.validators.size();
   const bool verify = proof_check == BlockProofCheck::kVerify;
@@ -488,7 +533,7 @@ absl::Status Store::VerifyBlockSignatures(const SignedBlock& signed_block, const
     if (!verify) continue;
     std::vector<crypto::xmss::PublicKey> keys;
     for (ValidatorIndex v : voters) {
-      absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(parent_state, v, crypto::KeyRole::kAttestation);
+      absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(crypto, parent_state, v, crypto::KeyRole::kAttestation);
       if (!key.ok()) return key.status();
       keys.push_back(*key);
     }
@@ -501,12 +546,12 @@ absl::Status Store::VerifyBlockSignatures(const SignedBlock& signed_block, const
   }
   if (!verify) return absl::OkStatus();
   absl::StatusOr<crypto::xmss::PublicKey> proposer_key =
-      PublicKeyOf(parent_state, block.proposer_index, crypto::KeyRole::kProposal);
+      PublicKeyOf(crypto, parent_state, block.proposer_index, crypto::KeyRole::kProposal);
   if (!proposer_key.ok()) return proposer_key.status();
   keys_per_message.push_back({*proposer_key});
   bindings.push_back(crypto::MessageBinding{ssz::HashTreeRoot(block), block.slot});
-  if (crypto_.aggregate_verifier == nullptr) return absl::FailedPreconditionError("no aggregate verifier");
-  const absl::Status verified = crypto_.aggregate_verifier->VerifyMultiMessage(
+  if (crypto.aggregate_verifier == nullptr) return absl::FailedPreconditionError("no aggregate verifier");
+  const absl::Status verified = crypto.aggregate_verifier->VerifyMultiMessage(
       keys_per_message, bindings,
       ssz::ByteView(signed_block.proof.proof.bytes.data(), signed_block.proof.proof.bytes.size()));
   if (!verified.ok()) {
@@ -522,14 +567,16 @@ void Store::InsertBlock(const Root& root, const Block& block, std::shared_ptr<co
   votes_.OnBlockInserted(root);
 }
 
-absl::Status Store::OnBlock(const SignedBlock& signed_block, BlockProofCheck proof_check) {
+absl::StatusOr<Store::BlockPrecheck> Store::PrecheckBlock(const SignedBlock& signed_block,
+                                                         const Root& block_root) const {
   const Block& block = signed_block.block;
-  const Root block_root = ssz::HashTreeRoot(block);
-  if (proto_.Contains(block_root)) return absl::OkStatus();  // already imported: nothing changes
-  const Slot previous_finalized_slot = latest_finalized_.slot;
-
-  std::shared_ptr<const State> parent_state = StateOf(block.parent_root);
-  if (parent_state == nullptr) {
+  BlockPrecheck out;
+  if (proto_.Contains(block_root)) {
+    out.already_known = true;
+    return out;
+  }
+  out.parent_state = StateOf(block.parent_root);
+  if (out.parent_state == nullptr) {
     return Reject(RejectionReason::kUNKNOWN_PARENT_BLOCK,
                   absl::StrCat("no state for parent ", Hex(block.parent_root), " of the block at slot ", block.slot));
   }
@@ -539,22 +586,44 @@ absl::Status Store::OnBlock(const SignedBlock& signed_block, BlockProofCheck pro
       return Reject(RejectionReason::kDUPLICATE_ATTESTATION_DATA, "the block repeats an attestation data");
     }
   }
-  if (absl::Status s = VerifyBlockSignatures(signed_block, *parent_state, proof_check); !s.ok()) return s;
-  absl::StatusOr<State> post = consensus::StateTransition(*parent_state, block);
-  if (!post.ok()) return post.status();
+  return out;
+}
 
-  // Commit.
-  if (post->latest_justified.slot > latest_justified_.slot) latest_justified_ = post->latest_justified;
+absl::StatusOr<State> Store::VerifyAndTransition(const SignedBlock& signed_block, const State& parent_state,
+                                                 const StoreCrypto& crypto, BlockProofCheck proof_check) {
+  if (absl::Status s = VerifyBlockSignatures(signed_block, parent_state, crypto, proof_check); !s.ok()) return s;
+  return consensus::StateTransition(parent_state, signed_block.block);
+}
+
+absl::Status Store::ImportVerifiedBlock(const SignedBlock& signed_block, const Root& block_root,
+                                        std::shared_ptr<const State> post_state) {
+  const Block& block = signed_block.block;
+  if (proto_.Contains(block_root)) return absl::OkStatus();
+  if (!proto_.Contains(block.parent_root)) {
+    return Reject(RejectionReason::kUNKNOWN_PARENT_BLOCK, "the parent left the store before the import");
+  }
+  const Slot previous_finalized_slot = latest_finalized_.slot;
+  if (post_state->latest_justified.slot > latest_justified_.slot) latest_justified_ = post_state->latest_justified;
   // The block's votes move to the front of the counted pool (no proofs of their own
   // yet); existing entries keep their proofs.
   const auto& attestations = block.body.attestations.items;
   for (auto it = attestations.rbegin(); it != attestations.rend(); ++it) {
     KnownAdd(it->data, SingleMessageAggregate{}, /*front=*/true);
   }
-  InsertBlock(block_root, block, std::make_shared<const State>(std::move(*post)));
+  InsertBlock(block_root, block, std::move(post_state));
   UpdateHead();
   if (latest_finalized_.slot > previous_finalized_slot) PruneStaleAttestationData();
   return absl::OkStatus();
+}
+
+absl::Status Store::OnBlock(const SignedBlock& signed_block, BlockProofCheck proof_check) {
+  const Root block_root = ssz::HashTreeRoot(signed_block.block);
+  absl::StatusOr<BlockPrecheck> pre = PrecheckBlock(signed_block, block_root);
+  if (!pre.ok()) return pre.status();
+  if (pre->already_known) return absl::OkStatus();  // nothing changes
+  absl::StatusOr<State> post = VerifyAndTransition(signed_block, *pre->parent_state, crypto_, proof_check);
+  if (!post.ok()) return post.status();
+  return ImportVerifiedBlock(signed_block, block_root, std::make_shared<const State>(std::move(*post)));
 }
 
 // ---------------------------------------------------------------------------------
@@ -585,7 +654,7 @@ AttestationData Store::ProduceAttestationData(Slot slot) const {
   return data;
 }
 
-absl::StatusOr<ProducedBlock> Store::ProduceBlock(Slot slot, ValidatorIndex proposer) {
+absl::StatusOr<Store::ProductionSnapshot> Store::PrepareProduction(Slot slot, ValidatorIndex proposer) {
   // The registry is fixed in this fork, so the proposer can be checked before time moves.
   const uint64_t n = states_.at(head_)->validators.size();
   if (n == 0 || proposer != slot % n) {
@@ -597,35 +666,62 @@ absl::StatusOr<ProducedBlock> Store::ProduceBlock(Slot slot, ValidatorIndex prop
     return s;
   }
   AcceptNewAttestations();
-  const Root parent_root = head_;
-  std::shared_ptr<const State> parent_state = states_.at(parent_root);
+  ProductionSnapshot snap;
+  snap.slot = slot;
+  snap.proposer = proposer;
+  snap.parent_root = head_;
+  snap.parent_state = states_.at(head_);
+  auto known = std::make_shared<absl::flat_hash_set<Root>>();
+  for (const Root& r : BlockRoots()) known->insert(r);
+  snap.known_blocks = std::move(known);
+  auto payloads = std::make_shared<PayloadPool>();
+  known_payloads_.ForEach([&](const PayloadPool::Entry& e) {
+    PayloadPool::Entry* copy = payloads->FindOrAppend(e.data).first;
+    copy->values = e.values;
+  });
+  snap.payloads = std::move(payloads);
+  return snap;
+}
 
+absl::StatusOr<ProducedBlock> Store::BuildProduction(const ProductionSnapshot& snap, const StoreCrypto& crypto) {
   validator::BlockBuildInputs in;
-  in.pre_state = parent_state.get();
-  in.slot = slot;
-  in.proposer_index = proposer;
-  in.parent_root = parent_root;
-  in.is_known_block = [this](const Root& r) { return proto_.Contains(r); };
-  in.payloads = &known_payloads_;
-  in.prover = crypto_.prover;
+  in.pre_state = snap.parent_state.get();
+  in.slot = snap.slot;
+  in.proposer_index = snap.proposer;
+  in.parent_root = snap.parent_root;
+  in.is_known_block = [&](const Root& r) { return snap.known_blocks->contains(r); };
+  in.payloads = snap.payloads.get();
+  in.prover = crypto.prover;
   in.attestation_key = [&](ValidatorIndex v) {
-    return PublicKeyOf(*parent_state, v, crypto::KeyRole::kAttestation);
+    return PublicKeyOf(crypto, *snap.parent_state, v, crypto::KeyRole::kAttestation);
   };
   absl::StatusOr<validator::BuiltBlock> built = validator::BuildBlock(in);
   if (!built.ok()) return built.status();
-
   ProducedBlock out;
   out.block = std::move(built->block);
   out.block_root = ssz::HashTreeRoot(out.block);
   out.post_state = std::make_shared<const State>(std::move(built->post_state));
   out.attestation_proofs = std::move(built->attestation_proofs);
-  if (!proto_.Contains(out.block_root)) {
-    if (out.post_state->latest_justified.slot > latest_justified_.slot) {
-      latest_justified_ = out.post_state->latest_justified;
-    }
-    InsertBlock(out.block_root, out.block, out.post_state);
-  }
   return out;
+}
+
+void Store::ImportProducedBlock(const ProducedBlock& produced) {
+  // A locally produced block skips on_block: justification advances here, and the
+  // head is left to the next update (produce_block_with_signatures).
+  if (proto_.Contains(produced.block_root) || !proto_.Contains(produced.block.parent_root)) return;
+  if (produced.post_state->latest_justified.slot > latest_justified_.slot) {
+    latest_justified_ = produced.post_state->latest_justified;
+  }
+  InsertBlock(produced.block_root, produced.block, produced.post_state);
+}
+
+absl::StatusOr<ProducedBlock> Store::ProduceBlock(Slot slot, ValidatorIndex proposer) {
+  absl::StatusOr<ProductionSnapshot> snap = PrepareProduction(slot, proposer);
+  if (!snap.ok()) return snap.status();
+  absl::StatusOr<ProducedBlock> produced = BuildProduction(*snap, crypto_);
+  if (!produced.ok()) return produced.status();
+  ImportProducedBlock(*produced);
+  return produced;
 }
 
 // ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "consensus/types/attestation.h"
@@ -86,8 +87,37 @@ class Store {
   absl::Status OnTick(uint64_t target_interval, bool has_proposal, bool is_aggregator,
                       std::vector<SignedAggregatedAttestation>* new_aggregates = nullptr);
   absl::Status OnBlock(const SignedBlock& signed_block, BlockProofCheck proof_check = BlockProofCheck::kVerify);
+
+  // on_block in three parts, so a caller can run the expensive middle without holding
+  // the lock that guards the store: PrecheckBlock (the store's checks), then
+  // VerifyAndTransition (signatures and the state transition; touches no store),
+  // then ImportVerifiedBlock. A block already in the store prechecks as
+  // `already_known` (importing it again changes nothing).
+  struct BlockPrecheck {
+    bool already_known = false;
+    std::shared_ptr<const State> parent_state;
+  };
+  absl::StatusOr<BlockPrecheck> PrecheckBlock(const SignedBlock& signed_block, const Root& block_root) const;
+  static absl::StatusOr<State> VerifyAndTransition(const SignedBlock& signed_block, const State& parent_state,
+                                                   const StoreCrypto& crypto, BlockProofCheck proof_check);
+  absl::Status ImportVerifiedBlock(const SignedBlock& signed_block, const Root& block_root,
+                                   std::shared_ptr<const State> post_state);
+  const StoreCrypto& crypto() const { return crypto_; }
   absl::Status OnGossipAttestation(const SignedAttestation& attestation, bool is_aggregator);
   absl::Status OnGossipAggregatedAttestation(const SignedAggregatedAttestation& aggregate);
+
+  // The gossip handlers in parts, for callers that verify outside their lock:
+  // PrecheckAttestation (validation + registry range; returns the target post-state),
+  // then the Verify* (no store access), then Add* (validates again: the store may
+  // have moved on meanwhile) to record the vote.
+  absl::StatusOr<std::shared_ptr<const State>> PrecheckAttestation(const consensus::AttestationData& data,
+                                                                   absl::Span<const ValidatorIndex> validators) const;
+  static absl::Status VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
+                                                 const SignedAttestation& attestation);
+  static absl::Status VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,
+                                           const SignedAggregatedAttestation& aggregate);
+  absl::Status AddGossipSignature(const SignedAttestation& attestation);
+  absl::Status AddGossipAggregate(const SignedAggregatedAttestation& aggregate);
 
   // validate_attestation: the gossip rules on the data alone.
   absl::Status ValidateAttestation(const consensus::AttestationData& data) const;
@@ -97,6 +127,24 @@ class Store {
   void UpdateSafeTarget();
   void UpdateHead();
   absl::StatusOr<std::vector<SignedAggregatedAttestation>> Aggregate();
+  // Aggregate() in parts: plan (reads the store), execute (keys and the prover; no
+  // store access), commit (replaces the pending pool, drops absorbed raw votes).
+  struct AggregationJob {
+    consensus::AttestationData data;
+    std::vector<SingleMessageAggregate> children;
+    std::vector<SignatureEntry> raw;
+    std::vector<ValidatorIndex> participants;  // ascending
+  };
+  struct AggregationPlan {
+    std::shared_ptr<const State> head_state;
+    std::vector<AggregationJob> jobs;
+  };
+  AggregationPlan PlanAggregation() const;
+  static absl::StatusOr<std::vector<SignedAggregatedAttestation>> ExecuteAggregation(const AggregationPlan& plan,
+                                                                                     const StoreCrypto& crypto);
+  void CommitAggregation(const std::vector<SignedAggregatedAttestation>& made);
+  // Whether an aggregation round would have anything to do (or anything to clear).
+  bool HasAggregationInput() const { return !new_payloads_.empty() || !signatures_.empty(); }
   // Adds a proof to the counted pool, as a block's proposer (or a replay) does.
   void AddKnownProof(const consensus::AttestationData& data, const SingleMessageAggregate& proof);
 
@@ -107,6 +155,19 @@ class Store {
   // builds on the head, and keeps the block and its post-state. WRONG_PROPOSER unless
   // `proposer` is slot % validators.
   absl::StatusOr<ProducedBlock> ProduceBlock(Slot slot, ValidatorIndex proposer);
+  // ProduceBlock in parts: prepare (WRONG_PROPOSER check, tick, accept; snapshots the
+  // parent and the counted pool), build (no store access), import.
+  struct ProductionSnapshot {
+    Slot slot = 0;
+    ValidatorIndex proposer = 0;
+    Root parent_root;
+    std::shared_ptr<const State> parent_state;
+    std::shared_ptr<const absl::flat_hash_set<Root>> known_blocks;
+    std::shared_ptr<const PayloadPool> payloads;
+  };
+  absl::StatusOr<ProductionSnapshot> PrepareProduction(Slot slot, ValidatorIndex proposer);
+  static absl::StatusOr<ProducedBlock> BuildProduction(const ProductionSnapshot& snapshot, const StoreCrypto& crypto);
+  void ImportProducedBlock(const ProducedBlock& produced);
 
   // --- Reads ---
   uint64_t time() const { return time_; }
@@ -144,10 +205,14 @@ class Store {
 
   void TickInterval(bool has_proposal, bool is_aggregator, std::vector<SignedAggregatedAttestation>* out);
   void PruneStaleAttestationData();
-  absl::Status VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
-                                     BlockProofCheck proof_check) const;
+  static absl::Status VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
+                                            const StoreCrypto& crypto, BlockProofCheck proof_check);
+  static absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const StoreCrypto& crypto, const State& state,
+                                                             ValidatorIndex index, crypto::KeyRole role);
   absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const State& state, ValidatorIndex index,
-                                                      crypto::KeyRole role) const;
+                                                      crypto::KeyRole role) const {
+    return PublicKeyOf(crypto_, state, index, role);
+  }
   ProtoArray::Index NodeOf(const Root& root) const { return *proto_.IndexOf(root); }
   void InsertBlock(const Root& root, const Block& block, std::shared_ptr<const State> post_state);
   // Known-pool mutations go through these so the vote tracker follows.

@@ -1,0 +1,171 @@
+// TieredMutex and TieredSharedMutex: the chain's locks. Each has a name and a tier
+// (sync/lock_tier.h, checked in debug and sanitizer builds), carries wait/hold
+// statistics per call site (sync/lock_timer.h), and is annotated for Clang's
+// -Wthread-safety. Built on std::mutex / std::shared_mutex so that TSan understands
+// them.
+//
+// The RAII guards take a LockSite and time the acquisition; the bare Lock()/Unlock()
+// calls are for primitives (LockedMap) whose callers want no timing cost.
+
+#ifndef BEAMCORE_SYNC_TIERED_MUTEX_H_
+#define BEAMCORE_SYNC_TIERED_MUTEX_H_
+
+#include <mutex>
+#include <shared_mutex>
+
+#include "absl/base/thread_annotations.h"
+#include "sync/lock_tier.h"
+#include "sync/lock_timer.h"
+
+namespace beam {
+
+class ABSL_LOCKABLE TieredMutex {
+ public:
+  // `metrics` (optional) exports this lock's statistics; it must outlive the lock.
+  TieredMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
+      : name_(name), tier_(tier), stats_(name), metrics_(metrics) {
+    if (metrics_ != nullptr) metrics_->Register(&stats_);
+  }
+  ~TieredMutex() {
+    if (metrics_ != nullptr) metrics_->Unregister(&stats_);
+  }
+  TieredMutex(const TieredMutex&) = delete;
+  TieredMutex& operator=(const TieredMutex&) = delete;
+
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+    lock_order::OnAcquire(this, name_, tier_);
+    mu_.lock();
+  }
+  void Unlock() ABSL_UNLOCK_FUNCTION() {
+    mu_.unlock();
+    lock_order::OnRelease(this);
+  }
+  bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
+    lock_order::OnAcquire(this, name_, tier_);
+    if (mu_.try_lock()) return true;
+    lock_order::OnRelease(this);
+    return false;
+  }
+  void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() {}
+
+  const char* name() const { return name_; }
+  LockTier tier() const { return tier_; }
+  LockStats* stats() { return &stats_; }
+
+ private:
+  const char* const name_;
+  const LockTier tier_;
+  LockStats stats_;
+  LockMetrics* const metrics_;
+  std::mutex mu_;
+};
+
+class ABSL_LOCKABLE TieredSharedMutex {
+ public:
+  TieredSharedMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
+      : name_(name), tier_(tier), stats_(name), metrics_(metrics) {
+    if (metrics_ != nullptr) metrics_->Register(&stats_);
+  }
+  ~TieredSharedMutex() {
+    if (metrics_ != nullptr) metrics_->Unregister(&stats_);
+  }
+  TieredSharedMutex(const TieredSharedMutex&) = delete;
+  TieredSharedMutex& operator=(const TieredSharedMutex&) = delete;
+
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+    lock_order::OnAcquire(this, name_, tier_);
+    mu_.lock();
+  }
+  void Unlock() ABSL_UNLOCK_FUNCTION() {
+    mu_.unlock();
+    lock_order::OnRelease(this);
+  }
+  void ReaderLock() ABSL_SHARED_LOCK_FUNCTION() {
+    lock_order::OnAcquire(this, name_, tier_);
+    mu_.lock_shared();
+  }
+  void ReaderUnlock() ABSL_UNLOCK_FUNCTION() {
+    mu_.unlock_shared();
+    lock_order::OnRelease(this);
+  }
+  bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
+    lock_order::OnAcquire(this, name_, tier_);
+    if (mu_.try_lock()) return true;
+    lock_order::OnRelease(this);
+    return false;
+  }
+  void AssertReaderHeld() const ABSL_ASSERT_SHARED_LOCK() {}
+
+  const char* name() const { return name_; }
+  LockTier tier() const { return tier_; }
+  LockStats* stats() { return &stats_; }
+
+ private:
+  const char* const name_;
+  const LockTier tier_;
+  LockStats stats_;
+  LockMetrics* const metrics_;
+  std::shared_mutex mu_;
+};
+
+// Timed exclusive hold of a TieredMutex for the guard's scope.
+class ABSL_SCOPED_LOCKABLE TieredMutexLock {
+ public:
+  TieredMutexLock(TieredMutex* mu, const LockSite& site) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
+      : mu_(mu), timer_(mu->stats(), &site) {
+    mu_->Lock();
+    timer_.Acquired();
+  }
+  ~TieredMutexLock() ABSL_UNLOCK_FUNCTION() {
+    mu_->Unlock();
+    timer_.Released();
+  }
+  TieredMutexLock(const TieredMutexLock&) = delete;
+  TieredMutexLock& operator=(const TieredMutexLock&) = delete;
+
+ private:
+  TieredMutex* const mu_;
+  LockTimer timer_;
+};
+
+class ABSL_SCOPED_LOCKABLE TieredReaderLock {
+ public:
+  TieredReaderLock(TieredSharedMutex* mu, const LockSite& site) ABSL_SHARED_LOCK_FUNCTION(mu)
+      : mu_(mu), timer_(mu->stats(), &site) {
+    mu_->ReaderLock();
+    timer_.Acquired();
+  }
+  ~TieredReaderLock() ABSL_UNLOCK_FUNCTION() {
+    mu_->ReaderUnlock();
+    timer_.Released();
+  }
+  TieredReaderLock(const TieredReaderLock&) = delete;
+  TieredReaderLock& operator=(const TieredReaderLock&) = delete;
+
+ private:
+  TieredSharedMutex* const mu_;
+  LockTimer timer_;
+};
+
+class ABSL_SCOPED_LOCKABLE TieredWriterLock {
+ public:
+  TieredWriterLock(TieredSharedMutex* mu, const LockSite& site) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
+      : mu_(mu), timer_(mu->stats(), &site) {
+    mu_->Lock();
+    timer_.Acquired();
+  }
+  ~TieredWriterLock() ABSL_UNLOCK_FUNCTION() {
+    mu_->Unlock();
+    timer_.Released();
+  }
+  TieredWriterLock(const TieredWriterLock&) = delete;
+  TieredWriterLock& operator=(const TieredWriterLock&) = delete;
+
+ private:
+  TieredSharedMutex* const mu_;
+  LockTimer timer_;
+};
+
+}  // namespace beam
+
+#endif  // BEAMCORE_SYNC_TIERED_MUTEX_H_
