@@ -1,6 +1,7 @@
 // PublicKeyCache: decoded XMSS public keys by (validator index, role), reused across
 // verifications. Thread-safe: lookups take a shared lock, inserts an exclusive one.
-// It is a leaf lock: nothing else is locked while it is held.
+// Its lock is tier 5a of the chain's hierarchy (sync/lock_tier.h): callers hold no
+// other tier-5 lock and nothing above tier 4 while calling in.
 
 #ifndef BEAMCORE_CRYPTO_PUBLIC_KEY_CACHE_H_
 #define BEAMCORE_CRYPTO_PUBLIC_KEY_CACHE_H_
@@ -12,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "crypto/xmss/containers.h"
 #include "ssz/bytes.h"
-#include "sync/shared_mutex.h"
+#include "sync/tiered_mutex.h"
 
 namespace beam::crypto {
 
@@ -34,7 +35,7 @@ class PublicKeyCache {
     xmss::PublicKey key;
   };
 
-  mutable SharedMutex mu_;
+  mutable TieredSharedMutex mu_{"pubkey_cache", kPubkeyCacheTier};
   // State below is protected by mu_.
   absl::flat_hash_map<std::pair<uint64_t, uint8_t>, Entry> keys_ ABSL_GUARDED_BY(mu_);
 };

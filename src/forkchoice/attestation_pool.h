@@ -39,6 +39,8 @@ class AttestationPool {
     Root data_root;  // hash_tree_root(data)
     std::vector<Value> values;
     int64_t order = 0;  // position key: smaller is earlier
+    // Fork-choice node of data.head, cached by the vote tracker (-2: not resolved).
+    int32_t head_node = -2;
   };
 
   AttestationPool() = default;
@@ -91,6 +93,10 @@ class AttestationPool {
   // Visits entries in order. `fn` must not insert or erase.
   template <typename Fn>
   void ForEach(Fn fn) const {
+    for (const auto& [order, entry] : order_) fn(*entry);
+  }
+  template <typename Fn>
+  void ForEachMutable(Fn fn) {
     for (const auto& [order, entry] : order_) fn(*entry);
   }
   // Entries in order (stable pointers; valid until erased).

@@ -47,6 +47,7 @@ ProtoArray::Index ProtoArray::Insert(const Root& root, const Root& parent_root, 
   best_child_.push_back(kNone);
   weights_.push_back(0);
   pending_.push_back(0);
+  queued_.push_back(false);
   indices_.emplace(root, i);
   if (parent) {
     LinkChild(*parent, i);
@@ -71,8 +72,12 @@ void ProtoArray::RescanBestChild(Index parent) {
 
 void ProtoArray::AddVote(Index i, int64_t delta) {
   if (i == kNone || delta == 0) return;
+  // Queue each node once however many votes move on it (the heap is the cost).
+  if (pending_[i] == 0 && !queued_[i]) {
+    queued_[i] = true;
+    dirty_.push_back(i);
+  }
   pending_[i] += delta;
-  dirty_.push_back(i);
 }
 
 void ProtoArray::ApplyDeltas() {
@@ -83,13 +88,15 @@ void ProtoArray::ApplyDeltas() {
     std::pop_heap(dirty_.begin(), dirty_.end());
     const Index n = dirty_.back();
     dirty_.pop_back();
+    queued_[n] = false;
     const int64_t d = pending_[n];
     if (d == 0) continue;  // a duplicate entry, or cancelled out
     pending_[n] = 0;
     weights_[n] += d;
     const Index p = parents_[n];
     if (p == kNone) continue;
-    if (pending_[p] == 0) {
+    if (!queued_[p]) {
+      queued_[p] = true;
       dirty_.push_back(p);
       std::push_heap(dirty_.begin(), dirty_.end());
     }
@@ -154,6 +161,7 @@ std::vector<ProtoArray::Index> ProtoArray::Prune(Index new_root) {
     out.best_child_.push_back(best_child_[i] == kNone ? kNone : remap[best_child_[i]]);
     out.weights_.push_back(weights_[i]);
     out.pending_.push_back(pending_[i]);
+    out.queued_.push_back(pending_[i] != 0);
     if (pending_[i] != 0) out.dirty_.push_back(k);
     out.indices_.emplace(roots_[i], k);
     if (p != kNone) out.LinkChild(p, k);

@@ -98,7 +98,8 @@ class ProtoArray {
   std::vector<Index> best_child_;
   std::vector<int64_t> weights_;
   std::vector<int64_t> pending_;
-  std::vector<Index> dirty_;  // nodes with a pending delta (may repeat)
+  std::vector<char> queued_;  // in dirty_
+  std::vector<Index> dirty_;  // nodes with a pending delta, each once
   absl::flat_hash_map<Root, Index> indices_;
 };
 

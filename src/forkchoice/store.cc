@@ -735,6 +735,7 @@ size_t Store::PruneFinalized() {
   votes_.Sync(proto_);
   const std::vector<ProtoArray::Index> remap = proto_.Prune(*finalized);
   votes_.RemapAfterPrune(remap);
+  known_payloads_.ForEachMutable([](PayloadPool::Entry& e) { e.head_node = -2; });  // indices moved
   for (auto it = states_.begin(); it != states_.end();) {
     if (!proto_.Contains(it->first)) {
       states_.erase(it++);

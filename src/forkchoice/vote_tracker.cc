@@ -99,7 +99,11 @@ void VoteTracker::Sync(ProtoArray& proto) {
     voter.changed = false;
     ProtoArray::Index target = ProtoArray::kNone;
     if (voter.vote != nullptr) {
-      target = proto.IndexOf(voter.vote->data.head.root).value_or(ProtoArray::kNone);
+      Entry* vote = voter.vote;
+      if (vote->head_node < 0) {  // resolve once per pool entry, not per voter
+        vote->head_node = proto.IndexOf(vote->data.head.root).value_or(ProtoArray::kNone);
+      }
+      target = vote->head_node;
       if (target == ProtoArray::kNone && !voter.unresolved) {
         voter.unresolved = true;
         unresolved_.push_back(v);
