@@ -1,0 +1,735 @@
+#include "chain/beam_chain.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "consensus/rejection.h"
+#include "ssz/codec.h"
+#include "ssz/container.h"
+
+namespace beam::chain {
+namespace {
+
+using consensus::RejectionReason;
+
+constexpr const char* kFetchOutcomeNames[7] = {"already_in_forkchoice", "already_in_block_cache", "already_pending",
+                                               "fetched",               "fetch_no_peers",         "fetch_failed",
+                                               "dedup_lost_race"};
+constexpr const char* kRootSites[3] = {"chain.onGossip", "chain.onBlock", "chain.processPendingBlocks"};
+
+BEAM_LOCK_SITE(kSiteStatesGet, "states.get");
+BEAM_LOCK_SITE(kSiteStatesCommit, "onBlock.commit");
+BEAM_LOCK_SITE(kSiteStatesPrune, "pruneStates");
+BEAM_LOCK_SITE(kSiteStatesCount, "states.count");
+BEAM_LOCK_SITE(kSiteFcRead, "forkChoice.read");
+BEAM_LOCK_SITE(kSiteFcImport, "forkChoice.onBlock");
+BEAM_LOCK_SITE(kSiteFcTick, "forkChoice.onTick");
+BEAM_LOCK_SITE(kSiteFcVote, "forkChoice.onAttestation");
+BEAM_LOCK_SITE(kSiteFcProduce, "forkChoice.produceBlock");
+BEAM_LOCK_SITE(kSiteFcPrune, "forkChoice.prune");
+BEAM_LOCK_SITE(kSitePendingAdd, "pendingBlocks.add");
+BEAM_LOCK_SITE(kSitePendingDrain, "pendingBlocks.drain");
+BEAM_LOCK_SITE(kSiteEvents, "onBlockFollowup.events");
+BEAM_LOCK_SITE(kSiteFinalizedState, "getFinalizedState");
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool IsRejection(const absl::Status& s, RejectionReason r) { return consensus::GetRejectionReason(s) == r; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------
+// Construction
+
+BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metrics::Registry* registry,
+                     ChainObserver* observer)
+    : config_(config),
+      registry_(registry != nullptr ? registry : (own_registry_ = std::make_unique<metrics::Registry>()).get()),
+      observer_(observer),
+      lock_metrics_(registry_),
+      block_cache_(&lock_metrics_),
+      states_mu_("states", kStatesTier, &lock_metrics_),
+      pending_mu_("pending_blocks", kPendingBlocksTier, &lock_metrics_),
+      events_mu_("events", kEventsTier, &lock_metrics_),
+      fc_mu_("fork_choice", kForkChoiceTier, &lock_metrics_) {
+  crypto_.signature_verifier = crypto.signature_verifier;
+  crypto_.aggregate_verifier = crypto.aggregate_verifier;
+  crypto_.prover = crypto.prover;
+  crypto_.key_cache = &key_cache_;
+
+  metrics::Registry& r = *registry_;
+  m_.head_slot = r.GetGauge("lean_head_slot", "Slot of the fork-choice head.");
+  m_.justified_slot = r.GetGauge("lean_latest_justified_slot", "Slot of the latest justified checkpoint.");
+  m_.finalized_slot = r.GetGauge("lean_latest_finalized_slot", "Slot of the latest finalized checkpoint.");
+  m_.current_slot = r.GetGauge("lean_current_slot", "The current slot by the store's clock.");
+  m_.safe_target_slot = r.GetGauge("lean_safe_target_slot", "Slot of the safe target.");
+  m_.pending_blocks = r.GetGauge("lean_pending_blocks", "Future-slot blocks waiting for their slot.");
+  m_.stf_seconds = r.GetHistogram("lean_state_transition_time_seconds",
+                                  "Signature checks and state transition of one block.", metrics::DurationBuckets());
+  m_.block_processing_seconds = r.GetHistogram("lean_fork_choice_block_processing_time_seconds",
+                                               "Fork-choice import of one verified block.", metrics::DurationBuckets());
+  m_.pending_drain_iters = r.GetHistogram("lean_pending_blocks_drain_iters",
+                                          "Blocks imported per processPendingBlocks call.",
+                                          {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
+  m_.attestations_valid = r.GetCounter("lean_attestations_valid_total", "Gossip attestations accepted.",
+                                       {{"source", "gossip"}});
+  m_.attestations_invalid = r.GetCounter("lean_attestations_invalid_total", "Gossip attestations rejected.",
+                                         {{"source", "gossip"}});
+  m_.aggregates_valid = r.GetCounter("lean_attestations_valid_total", "Gossip attestations accepted.",
+                                     {{"source", "aggregate"}});
+  m_.aggregates_invalid = r.GetCounter("lean_attestations_invalid_total", "Gossip attestations rejected.",
+                                       {{"source", "aggregate"}});
+  m_.blocks_imported = r.GetCounter("lean_blocks_imported_total", "Blocks imported into fork choice.");
+  m_.blocks_invalid = r.GetCounter("lean_blocks_invalid_total", "Blocks rejected as invalid.");
+  m_.reorgs = r.GetCounter("lean_fork_choice_reorgs_total", "Head changes to a block that does not extend the old head.");
+  m_.finalizations = r.GetCounter("lean_finalizations_total", "Times the finalized checkpoint advanced.");
+  m_.pending_evicted_full = r.GetCounter("lean_pending_blocks_evicted_total", "Pending blocks evicted.",
+                                         {{"reason", "full"}});
+  m_.pending_evicted_finalized = r.GetCounter("lean_pending_blocks_evicted_total", "Pending blocks evicted.",
+                                              {{"reason", "finalized"}});
+  for (int i = 0; i < 3; ++i) {
+    m_.root_compute_skipped[i] =
+        r.GetCounter("lean_block_root_compute_skipped_total",
+                     "Block roots not recomputed because the producer passed them along.", {{"site", kRootSites[i]}});
+  }
+  for (int i = 0; i < 7; ++i) {
+    m_.fetch_outcomes[i] = r.GetCounter("lean_block_fetch_dedup_total", "Outcome of each block root considered for fetching.",
+                                        {{"outcome", kFetchOutcomeNames[i]}});
+  }
+}
+
+absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State anchor_state,
+                                                             const consensus::Block& anchor_block,
+                                                             const ChainConfig& config, const ChainCrypto& crypto,
+                                                             metrics::Registry* registry, ChainObserver* observer) {
+  std::unique_ptr<BeamChain> chain(new BeamChain(config, crypto, registry, observer));
+  absl::StatusOr<std::unique_ptr<forkchoice::Store>> store = forkchoice::Store::FromAnchor(
+      std::move(anchor_state), anchor_block,
+      config.local_validators.empty() ? std::nullopt : std::optional<ValidatorIndex>(config.local_validators[0]),
+      chain->crypto_);
+  if (!store.ok()) return store.status();
+  const Root anchor_root = (*store)->head();
+  RcState anchor = (*store)->StateOf(anchor_root);
+  {
+    TieredWriterLock lock(&chain->states_mu_, kSiteStatesCommit);
+    chain->states_[anchor_root] = anchor;
+  }
+  chain->root_to_slot_.Put(anchor_root, anchor_block.slot);
+  {
+    TieredMutexLock lock(&chain->events_mu_, kSiteEvents);
+    chain->last_emitted_justified_ = (*store)->latest_justified();
+    chain->last_emitted_finalized_ = (*store)->latest_finalized();
+    chain->last_emitted_head_ = anchor_root;
+    chain->cached_finalized_state_ = anchor;
+  }
+  {
+    TieredWriterLock lock(&chain->fc_mu_, kSiteFcImport);
+    chain->store_ = std::move(*store);
+  }
+  chain->UpdateSlotGauges(chain->HeadInfo());
+  if (config.chain_worker) {
+    chain->worker_ = std::make_unique<ChainWorker>(static_cast<ChainWorkHandler*>(chain.get()), config.worker_limits,
+                                                   chain->registry_);
+  }
+  return chain;
+}
+
+BeamChain::~BeamChain() { worker_.reset(); }
+
+// ---------------------------------------------------------------------------------
+// Ingress
+
+Root BeamChain::BlockRootOf(const SignedBlock& block, std::optional<Root> root, const char* site) {
+  if (!root) return ssz::HashTreeRoot(block.block);
+  for (int i = 0; i < 3; ++i) {
+    if (std::string_view(kRootSites[i]) == site) m_.root_compute_skipped[i]->Increment();
+  }
+  if (lock_order::kEnabled) {
+    // Debug builds: a wrong precomputed root would silently corrupt fork choice.
+    const Root actual = ssz::HashTreeRoot(block.block);
+    if (actual != *root) {
+      std::fprintf(stderr, "beamcore: %s: precomputed block root %s != %s (slot %llu)\n", site,
+                   ssz::ToHex(*root).c_str(), ssz::ToHex(actual).c_str(),
+                   static_cast<unsigned long long>(block.block.slot));
+      std::abort();
+    }
+  }
+  return *root;
+}
+
+bool BeamChain::SubmitBlock(SignedBlock block, std::optional<Root> root) {
+  const Root r = root ? *root : ssz::HashTreeRoot(block.block);
+  if (worker_ == nullptr) {
+    (void)OnBlock(block, r);
+    return true;
+  }
+  return worker_->EnqueueBlock(std::move(block), r);
+}
+
+void BeamChain::SubmitAttestation(SignedAttestation attestation) {
+  if (worker_ == nullptr) {
+    (void)OnGossipAttestation(attestation);
+    return;
+  }
+  worker_->EnqueueAttestation(std::move(attestation));
+}
+
+void BeamChain::SubmitAggregate(SignedAggregatedAttestation aggregate) {
+  if (worker_ == nullptr) {
+    (void)OnGossipAggregate(aggregate);
+    return;
+  }
+  worker_->EnqueueAggregate(std::move(aggregate));
+}
+
+void BeamChain::SubmitTick(uint64_t interval) {
+  if (worker_ == nullptr) {
+    (void)OnTick(interval);
+    return;
+  }
+  worker_->EnqueueTick(interval);
+}
+
+void BeamChain::WaitIdle() {
+  if (worker_ != nullptr) worker_->WaitIdle();
+}
+
+void BeamChain::HandleTick(uint64_t interval) { (void)OnTick(interval); }
+void BeamChain::HandleBlock(SignedBlock block, const Root& root) { (void)OnBlock(block, root); }
+void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate) { (void)OnGossipAggregate(aggregate); }
+void BeamChain::HandleAttestation(SignedAttestation attestation) { (void)OnGossipAttestation(attestation); }
+
+// ---------------------------------------------------------------------------------
+// Blocks
+
+void BeamChain::MarkInvalid(const Root& root, const absl::Status& why) {
+  m_.blocks_invalid->Increment();
+  if (invalid_blocks_.Count() >= config_.max_invalid_blocks) return;  // bounded; the check is cheap anyway
+  invalid_blocks_.Put(root, std::string(why.message()));
+}
+
+BorrowedState BeamChain::StatesCommitKeepExisting(const Root& root, RcState state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // Insert-or-keep: an existing entry is never replaced, so borrows of it stay valid.
+  LockTimer timer(states_mu_.stats(), &kSiteStatesCommit);
+  states_mu_.Lock();
+  timer.Acquired();
+  auto [it, inserted] = states_.try_emplace(root, std::move(state));
+  return BorrowedState::AdoptStatesExclusive(&states_mu_, it->second, timer);
+}
+
+bool BeamChain::AddPendingBlock(const SignedBlock& block, const Root& root) {
+  TieredMutexLock lock(&pending_mu_, kSitePendingAdd);
+  if (pending_roots_.contains(root)) return false;
+  if (pending_.size() >= config_.max_pending_blocks) {
+    pending_roots_.erase(pending_.front().root);  // FIFO eviction
+    pending_.pop_front();
+    m_.pending_evicted_full->Increment();
+  }
+  pending_.push_back(PendingBlock{block, root});
+  pending_roots_.insert(root);
+  m_.pending_blocks->Set(static_cast<double>(pending_.size()));
+  return true;
+}
+
+absl::Status BeamChain::OnBlock(const SignedBlock& block, std::optional<Root> precomputed_root) {
+  const Root root = BlockRootOf(block, precomputed_root, "chain.onBlock");
+  pending_block_roots_.Remove(root);  // a fetch for it, if any, has been answered
+  absl::Status s = ImportBlock(block, root);
+  if (s.ok()) {
+    ImportCachedDescendants(root);
+  } else if (observer_ != nullptr && !absl::IsUnavailable(s) && !IsRejection(s, RejectionReason::kUNKNOWN_PARENT_BLOCK)) {
+    observer_->OnBlockRejected(root, s);
+  }
+  return s;
+}
+
+absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root& root) {
+  const consensus::Block& block = signed_block.block;
+  if (invalid_blocks_.Contains(root) || invalid_blocks_.Contains(block.parent_root)) {
+    const absl::Status why = absl::InvalidArgumentError(
+        absl::StrCat("block ", ssz::ToHex(root), " is (or descends from) a block already found invalid"));
+    MarkInvalid(root, why);
+    return why;
+  }
+
+  // Fork-choice checks, under the shared lock.
+  Slot finalized_slot = 0;
+  uint64_t current_slot = 0;
+  absl::StatusOr<forkchoice::Store::BlockPrecheck> pre = absl::InternalError("unset");
+  {
+    TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+    finalized_slot = store_->latest_finalized().slot;
+    current_slot = store_->time() / consensus::kIntervalsPerSlot;
+    pre = store_->PrecheckBlock(signed_block, root);
+  }
+  if (pre.ok() && pre->already_known) return absl::OkStatus();
+  if (block.slot <= finalized_slot) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("block at slot ", block.slot, " is not after the finalized slot ", finalized_slot));
+  }
+  if (!pre.ok()) {
+    if (IsRejection(pre.status(), RejectionReason::kUNKNOWN_PARENT_BLOCK)) {
+      // Wait for the parent in the block cache; the host fetches it.
+      if (absl::Status cached = block_cache_.Insert(root, signed_block, std::nullopt); cached.ok()) {
+        if (observer_ != nullptr) observer_->OnMissingParent(block.parent_root);
+      }
+      return pre.status();
+    }
+    MarkInvalid(root, pre.status());
+    return pre.status();
+  }
+  if (block.slot > current_slot) {
+    // From the future: keep until its slot comes (processPendingBlocks).
+    AddPendingBlock(signed_block, root);
+    return absl::UnavailableError(absl::StrCat("block at slot ", block.slot, " waits for its slot (now ", current_slot, ")"));
+  }
+
+  // Pre-state: borrowed under the states lock, copied, released before the heavy part.
+  BorrowedState parent = GetState(block.parent_root);
+  if (!parent) {
+    return consensus::Reject(RejectionReason::kUNKNOWN_PARENT_BLOCK, "the parent state was pruned");
+  }
+  absl::StatusOr<consensus::State> pre_state = parent.CloneAndRelease();
+  if (!pre_state.ok()) return pre_state.status();
+
+  const auto stf_start = std::chrono::steady_clock::now();
+  absl::StatusOr<consensus::State> post =
+      forkchoice::Store::VerifyAndTransition(signed_block, *pre_state, crypto_, config_.block_proof_check);
+  m_.stf_seconds->Observe(SecondsSince(stf_start));
+  if (!post.ok()) {
+    // Invalid for good, unless the failure was ours (e.g. a host verifier error).
+    if (consensus::GetRejectionReason(post.status()).has_value()) MarkInvalid(root, post.status());
+    return post.status();
+  }
+
+  // Commit the state, keeping the exclusive borrow across the fork-choice import so
+  // a concurrent prune cannot remove the entry under us.
+  const auto import_start = std::chrono::steady_clock::now();
+  absl::Status imported;
+  Checkpoint old_head;
+  ChainHeadInfo info;
+  {
+    BorrowedState committed = StatesCommitKeepExisting(root, std::make_shared<const consensus::State>(std::move(*post)));
+    {
+      TieredWriterLock lock(&fc_mu_, kSiteFcImport);
+      old_head = Checkpoint{store_->head(), store_->head_slot()};
+      imported = store_->ImportVerifiedBlock(signed_block, root, committed.share());
+      info = ChainHeadInfo{store_->time(), Checkpoint{store_->head(), store_->head_slot()},
+                           Checkpoint{store_->safe_target(), *store_->BlockSlot(store_->safe_target())},
+                           store_->latest_justified(), store_->latest_finalized()};
+    }
+    committed.Release();
+  }
+  if (!imported.ok()) {
+    // The parent was pruned between the check and the import: drop the orphan state.
+    TieredWriterLock lock(&states_mu_, kSiteStatesPrune);
+    states_.erase(root);
+    return imported;
+  }
+  m_.block_processing_seconds->Observe(SecondsSince(import_start));
+  m_.blocks_imported->Increment();
+  if (info.head.root != old_head.root && info.head.root != root) {
+    m_.reorgs->Increment();
+  } else if (info.head.root == root && block.parent_root != old_head.root) {
+    m_.reorgs->Increment();
+  }
+  AfterImport(root, block.slot);
+  return absl::OkStatus();
+}
+
+void BeamChain::ImportCachedDescendants(const Root& root) {
+  // Blocks that waited in the cache for this parent, breadth first.
+  std::vector<Root> ready = block_cache_.GetChildrenCopy(root);
+  while (!ready.empty()) {
+    const Root child = ready.back();
+    ready.pop_back();
+    std::optional<BlockAndSsz> cached = block_cache_.CloneBlockAndSsz(child);
+    block_cache_.RemoveFetchedBlock(child);
+    if (!cached) continue;
+    if (ImportBlock(cached->block, child).ok()) {
+      for (const Root& grandchild : block_cache_.GetChildrenCopy(child)) ready.push_back(grandchild);
+    }
+  }
+}
+
+void BeamChain::AfterImport(const Root& root, Slot slot) {
+  root_to_slot_.Put(root, slot);
+  const ChainHeadInfo info = HeadInfo();
+  UpdateSlotGauges(info);
+  bool new_head = false, new_justified = false, new_finalized = false;
+  {
+    TieredMutexLock lock(&events_mu_, kSiteEvents);
+    if (info.head.root != last_emitted_head_) {
+      last_emitted_head_ = info.head.root;
+      new_head = true;
+    }
+    if (info.justified.slot > last_emitted_justified_.slot) {
+      last_emitted_justified_ = info.justified;
+      new_justified = true;
+    }
+    if (info.finalized.slot > last_emitted_finalized_.slot) {
+      last_emitted_finalized_ = info.finalized;
+      new_finalized = true;
+    }
+  }
+  if (observer_ != nullptr) {
+    observer_->OnBlockImported(root, slot);
+    if (new_head) observer_->OnNewHead(info.head);
+    if (new_justified) observer_->OnJustified(info.justified);
+  }
+  if (new_finalized) {
+    m_.finalizations->Increment();
+    FinalizationFollowup(info.finalized);
+    if (observer_ != nullptr) observer_->OnFinalized(info.finalized);
+  }
+}
+
+void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
+  // The finalized state is kept for readers even after the map is pruned.
+  RcState finalized_state = ShareState(finalized.root);
+  if (finalized_state != nullptr) {
+    TieredMutexLock lock(&events_mu_, kSiteFinalizedState);
+    cached_finalized_state_ = finalized_state;
+  }
+  // Future-slot blocks at or below the finalized slot can never import.
+  {
+    TieredMutexLock lock(&pending_mu_, kSitePendingDrain);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->block.block.slot <= finalized.slot) {
+        pending_roots_.erase(it->root);
+        it = pending_.erase(it);
+        m_.pending_evicted_finalized->Increment();
+      } else {
+        ++it;
+      }
+    }
+    m_.pending_blocks->Set(static_cast<double>(pending_.size()));
+  }
+  for (const Root& stale : block_cache_.CollectCachedBlocksAtOrBelowSlot(finalized.slot)) {
+    block_cache_.RemoveChildrenOf(stale);
+    block_cache_.RemoveFetchedBlock(stale);
+  }
+  if (!config_.prune_on_finalization) return;
+  absl::flat_hash_set<Root> kept;
+  {
+    TieredWriterLock lock(&fc_mu_, kSiteFcPrune);
+    if (store_->PruneFinalized() == 0) return;
+    for (const Root& r : store_->BlockRoots()) kept.insert(r);
+  }
+  std::vector<Root> dropped;
+  {
+    TieredWriterLock lock(&states_mu_, kSiteStatesPrune);
+    for (auto it = states_.begin(); it != states_.end();) {
+      if (!kept.contains(it->first)) {
+        dropped.push_back(it->first);
+        states_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const Root& r : dropped) root_to_slot_.Remove(r);
+}
+
+// ---------------------------------------------------------------------------------
+// Pending (future-slot) blocks
+
+void BeamChain::ProcessPendingBlocks() {
+  // One at a time: take the first block whose slot has come, release the lock,
+  // import it, then scan again (indices are never assumed stable across an unlock).
+  uint64_t iterations = 0;
+  while (true) {
+    const uint64_t current_slot = CurrentSlot();
+    std::optional<PendingBlock> next;
+    {
+      TieredMutexLock lock(&pending_mu_, kSitePendingDrain);
+      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (it->block.block.slot <= current_slot) {
+          next = std::move(*it);
+          pending_roots_.erase(next->root);
+          pending_.erase(it);
+          break;
+        }
+      }
+      m_.pending_blocks->Set(static_cast<double>(pending_.size()));
+    }
+    if (!next) break;
+    ++iterations;
+    const Root root = BlockRootOf(next->block, next->root, "chain.processPendingBlocks");
+    if (ImportBlock(next->block, root).ok()) ImportCachedDescendants(root);
+  }
+  m_.pending_drain_iters->Observe(static_cast<double>(iterations));
+}
+
+// ---------------------------------------------------------------------------------
+// Votes
+
+absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation) {
+  absl::StatusOr<RcState> target_state = absl::InternalError("unset");
+  {
+    TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+    const ValidatorIndex who[] = {attestation.validator_index};
+    target_state = store_->PrecheckAttestation(attestation.data, who);
+  }
+  absl::Status s = target_state.status();
+  if (s.ok()) s = forkchoice::Store::VerifyAttestationSignature(crypto_, **target_state, attestation);
+  if (s.ok() && config_.is_aggregator) {
+    TieredWriterLock lock(&fc_mu_, kSiteFcVote);
+    s = store_->AddGossipSignature(attestation);
+  }
+  (s.ok() ? m_.attestations_valid : m_.attestations_invalid)->Increment();
+  return s;
+}
+
+absl::Status BeamChain::OnGossipAggregate(const SignedAggregatedAttestation& aggregate) {
+  const std::vector<ValidatorIndex> participants = forkchoice::ParticipantIndices(aggregate.proof.participants);
+  absl::StatusOr<RcState> target_state = absl::InternalError("unset");
+  {
+    TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+    absl::Status valid = store_->ValidateAttestation(aggregate.data);
+    if (valid.ok() && participants.empty()) {
+      valid = consensus::Reject(RejectionReason::kEMPTY_AGGREGATION_BITS, "aggregate names no participants");
+    }
+    target_state = valid.ok() ? store_->PrecheckAttestation(aggregate.data, participants) : valid;
+  }
+  absl::Status s = target_state.status();
+  if (s.ok()) s = forkchoice::Store::VerifyAggregateProof(crypto_, **target_state, aggregate);
+  if (s.ok()) {
+    TieredWriterLock lock(&fc_mu_, kSiteFcVote);
+    s = store_->AddGossipAggregate(aggregate);
+  }
+  (s.ok() ? m_.aggregates_valid : m_.aggregates_invalid)->Increment();
+  return s;
+}
+
+// ---------------------------------------------------------------------------------
+// Time
+
+absl::Status BeamChain::OnTick(uint64_t target) {
+  while (true) {
+    uint64_t time = 0;
+    bool aggregation_input = false;
+    uint64_t validators = 0;
+    {
+      TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+      time = store_->time();
+      aggregation_input = store_->HasAggregationInput();
+      validators = store_->StateOf(store_->head())->validators.size();
+    }
+    if (time >= target) break;
+    // has_proposal: one of our validators proposes in the target interval's slot.
+    bool has_proposal = false;
+    if (target % consensus::kIntervalsPerSlot == 0 && validators > 0) {
+      const Slot slot = target / consensus::kIntervalsPerSlot;
+      for (ValidatorIndex v : config_.local_validators) has_proposal |= (slot % validators == v);
+    }
+    // Step to just past the next interval-2 boundary that needs aggregation, if any;
+    // the aggregation itself runs without the fork-choice lock (plan, prove, commit).
+    uint64_t stop = target;
+    uint64_t next2 = time + 1;
+    while (next2 % consensus::kIntervalsPerSlot != 2) ++next2;
+    const bool aggregate_here = config_.is_aggregator && aggregation_input && next2 <= target;
+    if (aggregate_here) stop = next2;
+    {
+      TieredWriterLock lock(&fc_mu_, kSiteFcTick);
+      (void)store_->OnTick(stop, has_proposal && stop == target, /*is_aggregator=*/false);
+    }
+    if (aggregate_here) {
+      forkchoice::Store::AggregationPlan plan;
+      {
+        TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+        plan = store_->PlanAggregation();
+      }
+      absl::StatusOr<std::vector<SignedAggregatedAttestation>> made =
+          forkchoice::Store::ExecuteAggregation(plan, crypto_);
+      if (made.ok()) {
+        {
+          TieredWriterLock lock(&fc_mu_, kSiteFcTick);
+          store_->CommitAggregation(*made);
+        }
+        if (observer_ != nullptr && !made->empty()) observer_->OnAggregates(*made);
+      }
+    }
+    if (stop == target) break;
+  }
+  const ChainHeadInfo info = HeadInfo();
+  UpdateSlotGauges(info);
+  {
+    bool new_head = false;
+    {
+      TieredMutexLock lock(&events_mu_, kSiteEvents);
+      if (info.head.root != last_emitted_head_) {
+        last_emitted_head_ = info.head.root;
+        new_head = true;
+      }
+    }
+    if (new_head && observer_ != nullptr) observer_->OnNewHead(info.head);
+  }
+  ProcessPendingBlocks();
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------
+// Duties
+
+absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, ValidatorIndex proposer) {
+  absl::StatusOr<forkchoice::Store::ProductionSnapshot> snapshot = absl::InternalError("unset");
+  {
+    TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
+    snapshot = store_->PrepareProduction(slot, proposer);
+  }
+  if (!snapshot.ok()) return snapshot.status();
+  absl::StatusOr<forkchoice::ProducedBlock> produced = forkchoice::Store::BuildProduction(*snapshot, crypto_);
+  if (!produced.ok()) return produced.status();
+  {
+    BorrowedState committed = StatesCommitKeepExisting(produced->block_root, produced->post_state);
+    TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
+    store_->ImportProducedBlock(*produced);
+  }
+  AfterImport(produced->block_root, slot);
+  return produced;
+}
+
+absl::StatusOr<AttestationData> BeamChain::ProduceAttestationData(Slot slot) const {
+  TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+  return store_->ProduceAttestationData(slot);
+}
+
+// ---------------------------------------------------------------------------------
+// Reads
+
+ChainHeadInfo BeamChain::HeadInfo() const {
+  TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+  return ChainHeadInfo{store_->time(), Checkpoint{store_->head(), store_->head_slot()},
+                       Checkpoint{store_->safe_target(), *store_->BlockSlot(store_->safe_target())},
+                       store_->latest_justified(), store_->latest_finalized()};
+}
+
+void BeamChain::UpdateSlotGauges(const ChainHeadInfo& info) {
+  m_.head_slot->Set(static_cast<double>(info.head.slot));
+  m_.justified_slot->Set(static_cast<double>(info.justified.slot));
+  m_.finalized_slot->Set(static_cast<double>(info.finalized.slot));
+  m_.current_slot->Set(static_cast<double>(info.time / consensus::kIntervalsPerSlot));
+  m_.safe_target_slot->Set(static_cast<double>(info.safe_target.slot));
+}
+
+wire::Status BeamChain::GetStatus() const {
+  const ChainHeadInfo info = HeadInfo();
+  return wire::Status{info.finalized, info.head};
+}
+
+SyncStatus BeamChain::GetSyncStatus() const {
+  const ChainHeadInfo info = HeadInfo();
+  SyncStatus out;
+  out.head_slot = info.head.slot;
+  out.current_slot = info.time / consensus::kIntervalsPerSlot;
+  out.peers = peers_.Count();  // lock-free
+  peers_.IterateLocked([&](const PeerInfo& peer) {
+    if (peer.latest_status) out.best_peer_head_slot = std::max(out.best_peer_head_slot, peer.latest_status->head.slot);
+  });
+  out.synced = out.head_slot + 1 >= out.current_slot && out.head_slot + 1 >= out.best_peer_head_slot;
+  return out;
+}
+
+bool BeamChain::HasBlock(const Root& root) const {
+  TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+  return store_->HasBlock(root);
+}
+
+void BeamChain::HasBlocksBatch(absl::Span<const Root> roots, absl::Span<bool> out) const {
+  TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+  for (size_t i = 0; i < roots.size() && i < out.size(); ++i) out[i] = store_->HasBlock(roots[i]);
+}
+
+BorrowedState BeamChain::GetState(const Root& root) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  LockTimer timer(states_mu_.stats(), &kSiteStatesGet);
+  states_mu_.ReaderLock();
+  timer.Acquired();
+  auto it = states_.find(root);
+  if (it == states_.end()) {
+    states_mu_.ReaderUnlock();
+    timer.Released();
+    return BorrowedState();
+  }
+  // The borrow owns the reader lock from here; its hold time ends at its release.
+  return BorrowedState::AdoptStatesShared(&states_mu_, it->second, timer);
+}
+
+BorrowedState BeamChain::GetFinalizedState() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  const Root finalized = Finalized().root;
+  if (BorrowedState in_map = GetState(finalized)) return in_map;
+  LockTimer timer(events_mu_.stats(), &kSiteFinalizedState);
+  events_mu_.Lock();
+  timer.Acquired();
+  if (cached_finalized_state_ == nullptr) {
+    events_mu_.Unlock();
+    timer.Released();
+    return BorrowedState();
+  }
+  return BorrowedState::AdoptEventsMutex(&events_mu_, cached_finalized_state_, timer);
+}
+
+RcState BeamChain::ShareState(const Root& root) const {
+  TieredReaderLock lock(&states_mu_, kSiteStatesGet);
+  auto it = states_.find(root);
+  return it == states_.end() ? nullptr : it->second;
+}
+
+std::optional<Slot> BeamChain::SlotOf(const Root& root) const { return root_to_slot_.Get(root); }
+
+size_t BeamChain::pending_block_count() const {
+  TieredMutexLock lock(&pending_mu_, kSitePendingDrain);
+  return pending_.size();
+}
+
+size_t BeamChain::state_count() const {
+  TieredReaderLock lock(&states_mu_, kSiteStatesCount);
+  return states_.size();
+}
+
+// ---------------------------------------------------------------------------------
+// Fetch dedup
+
+std::vector<Root> BeamChain::SelectRootsToFetch(absl::Span<const Root> roots) {
+  std::vector<char> known(roots.size(), 0);
+  {
+    TieredReaderLock lock(&fc_mu_, kSiteFcRead);  // one acquisition for the batch
+    for (size_t i = 0; i < roots.size(); ++i) known[i] = store_->HasBlock(roots[i]) ? 1 : 0;
+  }
+  std::vector<Root> to_fetch;
+  uint64_t counts[7] = {};
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (known[i]) {
+      ++counts[static_cast<int>(FetchOutcome::kAlreadyInForkChoice)];
+    } else if (block_cache_.Contains(roots[i])) {
+      ++counts[static_cast<int>(FetchOutcome::kAlreadyInBlockCache)];
+    } else if (pending_block_roots_.Contains(roots[i])) {
+      ++counts[static_cast<int>(FetchOutcome::kAlreadyPending)];
+    } else if (!pending_block_roots_.Put(roots[i], 0)) {
+      // Another thread marked it between our check and our put (benign: one fetch).
+      ++counts[static_cast<int>(FetchOutcome::kDedupLostRace)];
+    } else {
+      to_fetch.push_back(roots[i]);
+    }
+  }
+  for (int i = 0; i < 7; ++i) {
+    if (counts[i] != 0) m_.fetch_outcomes[i]->Increment(counts[i]);
+  }
+  return to_fetch;
+}
+
+void BeamChain::ReportFetch(absl::Span<const Root> roots, FetchOutcome outcome) {
+  m_.fetch_outcomes[static_cast<int>(outcome)]->Increment(roots.size());
+  // A failed dispatch may be retried; a dispatched one stays pending until its
+  // response (or timeout) clears it.
+  if (outcome != FetchOutcome::kFetched) {
+    for (const Root& r : roots) pending_block_roots_.Remove(r);
+  }
+}
+
+}  // namespace beam::chain

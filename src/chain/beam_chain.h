@@ -1,0 +1,267 @@
+// BeamChain: a node's consensus core — fork choice, the states of imported blocks,
+// blocks waiting for their slot or their parent, the caches and the events — behind
+// the per-resource locking design (docs/ARCHITECTURE.md, "Locking").
+//
+// Locks, in tier order (sync/lock_tier.h; simultaneously held locks only increase):
+//   2  block_cache (parents not yet known), invalid_blocks, pending_block_roots
+//   3  states       (RcState per block root; read through BorrowedState)
+//   4  pending_blocks (future-slot blocks)
+//   5a pubkey_cache  5b root_to_slot  5c events (never two of them together)
+//   6  fork_choice  (the Store)
+// Signatures, the state transition and proving run with no lock held: the chain
+// snapshots what they need, releases, computes, then commits.
+//
+// Threading: with the chain worker on (the default), one thread performs every
+// mutation; Submit*() only enqueue (bounded queues, chain/chain_worker.h) and return,
+// so network and clock threads never block on consensus work. With it off, Submit*()
+// run inline on the caller's thread (tests, single-threaded hosts); concurrent inline
+// callers are still safe, each mutation taking its locks. Reads (Head(), GetState(),
+// GetStatus(), ...) may be called from any thread at any time.
+
+#ifndef BEAMCORE_CHAIN_BEAM_CHAIN_H_
+#define BEAMCORE_CHAIN_BEAM_CHAIN_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "chain/block_cache.h"
+#include "chain/borrowed_state.h"
+#include "chain/chain_worker.h"
+#include "chain/connected_peers.h"
+#include "crypto/public_key_cache.h"
+#include "forkchoice/store.h"
+#include "metrics/registry.h"
+#include "sync/locked_map.h"
+#include "sync/tiered_mutex.h"
+#include "wire/messages.h"
+
+namespace beam::chain {
+
+using consensus::AttestationData;
+using consensus::Checkpoint;
+using consensus::SignedAggregatedAttestation;
+using consensus::SignedAttestation;
+using consensus::SignedBlock;
+using consensus::Slot;
+using consensus::ValidatorIndex;
+using ssz::Root;
+
+// Notifications from the chain, delivered on the thread that made the change (the
+// worker) with no chain lock held. Implementations must not block for long.
+class ChainObserver {
+ public:
+  virtual ~ChainObserver() = default;
+  virtual void OnBlockImported(const Root& root, Slot slot) {}
+  virtual void OnBlockRejected(const Root& root, const absl::Status& why) {}
+  // A block whose parent is unknown was cached; the host should fetch `parent_root`.
+  virtual void OnMissingParent(const Root& parent_root) {}
+  virtual void OnNewHead(const Checkpoint& head) {}
+  virtual void OnJustified(const Checkpoint& justified) {}
+  virtual void OnFinalized(const Checkpoint& finalized) {}
+  // Aggregates this node made at interval 2, to publish.
+  virtual void OnAggregates(const std::vector<SignedAggregatedAttestation>& aggregates) {}
+};
+
+struct ChainConfig {
+  bool chain_worker = true;
+  ChainWorkerLimits worker_limits;
+  bool is_aggregator = false;
+  // Validators this node runs: a tick into a slot one of them proposes counts as
+  // "has_proposal" (on_tick).
+  std::vector<ValidatorIndex> local_validators;
+  size_t max_pending_blocks = 1024;
+  size_t max_invalid_blocks = 4096;
+  // Drop fork-choice nodes and states below the finalized block after finalization.
+  bool prune_on_finalization = true;
+  forkchoice::BlockProofCheck block_proof_check = forkchoice::BlockProofCheck::kVerify;
+};
+
+// The cryptography the chain uses; all must outlive the chain and be thread-safe.
+struct ChainCrypto {
+  const crypto::SignatureVerifier* signature_verifier = nullptr;
+  const crypto::AggregateProofVerifier* aggregate_verifier = nullptr;
+  const crypto::AggregateProver* prover = nullptr;
+};
+
+// Where a block root came from when a fetch was considered (slice d).
+enum class FetchOutcome {
+  kAlreadyInForkChoice,
+  kAlreadyInBlockCache,
+  kAlreadyPending,
+  kFetched,
+  kFetchNoPeers,
+  kFetchFailed,
+  kDedupLostRace,
+};
+
+struct SyncStatus {
+  Slot head_slot = 0;
+  Slot current_slot = 0;
+  Slot best_peer_head_slot = 0;
+  size_t peers = 0;
+  bool synced = false;  // head within one slot of the clock and of every peer
+};
+
+// A coherent view of fork choice (one lock acquisition).
+struct ChainHeadInfo {
+  uint64_t time = 0;  // intervals
+  Checkpoint head;
+  Checkpoint safe_target;
+  Checkpoint justified;
+  Checkpoint finalized;
+};
+
+class BeamChain final : private ChainWorkHandler {
+ public:
+  static absl::StatusOr<std::unique_ptr<BeamChain>> Create(consensus::State anchor_state,
+                                                           const consensus::Block& anchor_block,
+                                                           const ChainConfig& config, const ChainCrypto& crypto,
+                                                           metrics::Registry* registry,
+                                                           ChainObserver* observer = nullptr);
+  ~BeamChain() override;
+  BeamChain(const BeamChain&) = delete;
+  BeamChain& operator=(const BeamChain&) = delete;
+
+  // --- Ingress (any thread; enqueue-and-return with the worker on) ---
+  // `root` is the block root if the caller already computed it (it is trusted;
+  // debug builds re-hash and abort on a mismatch). False if the block was dropped.
+  bool SubmitBlock(SignedBlock block, std::optional<Root> root = std::nullopt);
+  void SubmitAttestation(SignedAttestation attestation);
+  void SubmitAggregate(SignedAggregatedAttestation aggregate);
+  void SubmitTick(uint64_t interval);
+  // Waits until the worker has processed everything queued (no-op when inline).
+  void WaitIdle();
+
+  // --- Chain operations (run on the worker; callable directly when it is off) ---
+  absl::Status OnBlock(const SignedBlock& block, std::optional<Root> root = std::nullopt);
+  absl::Status OnGossipAttestation(const SignedAttestation& attestation);
+  absl::Status OnGossipAggregate(const SignedAggregatedAttestation& aggregate);
+  absl::Status OnTick(uint64_t interval);
+  // Imports future-slot blocks whose slot has come, one at a time.
+  void ProcessPendingBlocks();
+
+  // --- Validator duties ---
+  absl::StatusOr<forkchoice::ProducedBlock> ProduceBlock(Slot slot, ValidatorIndex proposer);
+  absl::StatusOr<AttestationData> ProduceAttestationData(Slot slot) const;
+
+  // --- Reads (any thread) ---
+  ChainHeadInfo HeadInfo() const;
+  Checkpoint Head() const { return HeadInfo().head; }
+  Checkpoint Justified() const { return HeadInfo().justified; }
+  Checkpoint Finalized() const { return HeadInfo().finalized; }
+  Slot CurrentSlot() const { return HeadInfo().time / consensus::kIntervalsPerSlot; }
+  wire::Status GetStatus() const;
+  SyncStatus GetSyncStatus() const;
+  bool HasBlock(const Root& root) const;
+  // Presence of every root under one fork-choice lock acquisition.
+  void HasBlocksBatch(absl::Span<const Root> roots, absl::Span<bool> out) const;
+  // The post-state of `root`, borrowed under the states lock (shared). Empty if unknown.
+  BorrowedState GetState(const Root& root) const;
+  BorrowedState GetHeadState() const { return GetState(Head().root); }
+  // The finalized state: from the states map, else the cached one (events lock).
+  BorrowedState GetFinalizedState() const;
+  // A reference-counted state for long-lived readers (no lock held). Null if unknown.
+  RcState ShareState(const Root& root) const;
+  std::optional<Slot> SlotOf(const Root& root) const;  // root-to-slot cache
+  size_t pending_block_count() const;
+  size_t state_count() const;
+
+  // --- Fetch dedup (slice d) ---
+  // Which of `roots` must be fetched: roots already in fork choice, in the block
+  // cache or already requested are counted and skipped; the rest are marked pending.
+  // The caller reports each returned root's fate with ReportFetch (fetched,
+  // no peers, failed), so the lean_block_fetch_dedup_total outcomes always sum to the
+  // number of roots asked for.
+  std::vector<Root> SelectRootsToFetch(absl::Span<const Root> roots);
+  void ReportFetch(absl::Span<const Root> roots, FetchOutcome outcome);
+
+  BlockCache& block_cache() { return block_cache_; }
+  ConnectedPeers& peers() { return peers_; }
+  const ChainConfig& config() const { return config_; }
+
+ private:
+  BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metrics::Registry* registry,
+            ChainObserver* observer);
+
+  // ChainWorkHandler.
+  void HandleTick(uint64_t interval) override;
+  void HandleBlock(SignedBlock block, const Root& root) override;
+  void HandleAggregate(SignedAggregatedAttestation aggregate) override;
+  void HandleAttestation(SignedAttestation attestation) override;
+
+  absl::Status ImportBlock(const SignedBlock& block, const Root& root);
+  void ImportCachedDescendants(const Root& root);
+  BorrowedState StatesCommitKeepExisting(const Root& root, RcState state) ABSL_LOCKS_EXCLUDED(states_mu_);
+  void AfterImport(const Root& root, Slot slot) ABSL_LOCKS_EXCLUDED(fc_mu_, states_mu_, events_mu_);
+  void FinalizationFollowup(const Checkpoint& finalized) ABSL_LOCKS_EXCLUDED(fc_mu_, states_mu_, events_mu_);
+  bool AddPendingBlock(const SignedBlock& block, const Root& root) ABSL_LOCKS_EXCLUDED(pending_mu_);
+  void MarkInvalid(const Root& root, const absl::Status& why);
+  Root BlockRootOf(const SignedBlock& block, std::optional<Root> root, const char* site);
+  void UpdateSlotGauges(const ChainHeadInfo& info);
+
+  const ChainConfig config_;
+  forkchoice::StoreCrypto crypto_;  // with key_cache_ below
+  metrics::Registry* const registry_;
+  std::unique_ptr<metrics::Registry> own_registry_;
+  ChainObserver* const observer_;
+  LockMetrics lock_metrics_;
+  crypto::PublicKeyCache key_cache_;  // tier 5a
+
+  // Tier 2.
+  BlockCache block_cache_;
+  LockedMap<Root, std::string> invalid_blocks_{"invalid_blocks", kNetworkTier};
+  LockedMap<Root, uint64_t> pending_block_roots_{"pending_block_roots", kNetworkTier};
+  ConnectedPeers peers_;
+
+  // Tier 3.
+  mutable TieredSharedMutex states_mu_;
+  absl::flat_hash_map<Root, RcState> states_ ABSL_GUARDED_BY(states_mu_);
+
+  // Tier 4.
+  struct PendingBlock {
+    SignedBlock block;
+    Root root;
+  };
+  mutable TieredMutex pending_mu_;
+  std::deque<PendingBlock> pending_ ABSL_GUARDED_BY(pending_mu_);
+  absl::flat_hash_set<Root> pending_roots_ ABSL_GUARDED_BY(pending_mu_);
+
+  // Tier 5b.
+  LockedMap<Root, Slot> root_to_slot_{"root_to_slot", kRootToSlotTier};
+
+  // Tier 5c.
+  mutable TieredMutex events_mu_;
+  Checkpoint last_emitted_justified_ ABSL_GUARDED_BY(events_mu_);
+  Checkpoint last_emitted_finalized_ ABSL_GUARDED_BY(events_mu_);
+  Root last_emitted_head_ ABSL_GUARDED_BY(events_mu_);
+  RcState cached_finalized_state_ ABSL_GUARDED_BY(events_mu_);
+
+  // Tier 6.
+  mutable TieredSharedMutex fc_mu_;
+  std::unique_ptr<forkchoice::Store> store_ ABSL_GUARDED_BY(fc_mu_);
+
+  // Metrics (resolved once).
+  struct Metrics {
+    metrics::Gauge *head_slot, *justified_slot, *finalized_slot, *current_slot, *safe_target_slot, *pending_blocks;
+    metrics::Histogram *stf_seconds, *block_processing_seconds, *pending_drain_iters;
+    metrics::Counter *attestations_valid, *attestations_invalid, *aggregates_valid, *aggregates_invalid;
+    metrics::Counter *blocks_imported, *blocks_invalid, *reorgs, *finalizations;
+    metrics::Counter *pending_evicted_full, *pending_evicted_finalized;
+    metrics::Counter* root_compute_skipped[3];
+    metrics::Counter* fetch_outcomes[7];
+  } m_;
+
+  std::unique_ptr<ChainWorker> worker_;  // last: stopped first
+};
+
+}  // namespace beam::chain
+
+#endif  // BEAMCORE_CHAIN_BEAM_CHAIN_H_
