@@ -41,6 +41,14 @@ void OnAcquire(const void* lock, const char* name, LockTier tier) {
   held[held_count++] = Held{lock, name, tier};
 }
 
+void OnTryAcquired(const void* lock, const char* name, LockTier tier) {
+  if (held_count == kMaxHeld) {
+    std::fprintf(stderr, "beamcore: more than %d tiered locks held by one thread\n", kMaxHeld);
+    std::abort();
+  }
+  held[held_count++] = Held{lock, name, tier};
+}
+
 void OnRelease(const void* lock) {
   // Usually the last one; locks may be released out of order.
   for (int i = held_count - 1; i >= 0; --i) {

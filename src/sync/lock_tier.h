@@ -40,6 +40,9 @@ inline constexpr bool kEnabled = true;
 // Called before blocking on `lock`: aborts if a lock already held by this thread has
 // a tier >= `tier`, or if both are tier 5.
 void OnAcquire(const void* lock, const char* name, LockTier tier);
+// Called after a successful try-lock: recorded, but not checked (a try-lock cannot
+// wait, so it cannot deadlock).
+void OnTryAcquired(const void* lock, const char* name, LockTier tier);
 // Called after releasing `lock` (a reader release of a shared lock too).
 void OnRelease(const void* lock);
 // Number of tier-5 locks this thread holds (0 or 1).
@@ -49,6 +52,7 @@ int HeldCount();
 #else
 inline constexpr bool kEnabled = false;
 inline void OnAcquire(const void*, const char*, LockTier) {}
+inline void OnTryAcquired(const void*, const char*, LockTier) {}
 inline void OnRelease(const void*) {}
 inline int Tier5Depth() { return 0; }
 inline int HeldCount() { return 0; }

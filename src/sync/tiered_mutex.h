@@ -41,10 +41,9 @@ class ABSL_LOCKABLE TieredMutex {
     lock_order::OnRelease(this);
   }
   bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    lock_order::OnAcquire(this, name_, tier_);
-    if (mu_.try_lock()) return true;
-    lock_order::OnRelease(this);
-    return false;
+    if (!mu_.try_lock()) return false;
+    lock_order::OnTryAcquired(this, name_, tier_);
+    return true;
   }
   void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() {}
 
@@ -89,10 +88,9 @@ class ABSL_LOCKABLE TieredSharedMutex {
     lock_order::OnRelease(this);
   }
   bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    lock_order::OnAcquire(this, name_, tier_);
-    if (mu_.try_lock()) return true;
-    lock_order::OnRelease(this);
-    return false;
+    if (!mu_.try_lock()) return false;
+    lock_order::OnTryAcquired(this, name_, tier_);
+    return true;
   }
   void AssertReaderHeld() const ABSL_ASSERT_SHARED_LOCK() {}
 
