@@ -49,7 +49,8 @@ bool IsRejection(const absl::Status& s, RejectionReason r) { return consensus::G
 BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metrics::Registry* registry,
                      ChainObserver* observer)
     : config_(config),
-      registry_(registry != nullptr ? registry : (own_registry_ = std::make_unique<metrics::Registry>()).get()),
+      own_registry_(registry != nullptr ? nullptr : std::make_unique<metrics::Registry>()),
+      registry_(registry != nullptr ? registry : own_registry_.get()),
       observer_(observer),
       lock_metrics_(registry_),
       block_cache_(&lock_metrics_),

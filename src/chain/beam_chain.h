@@ -209,8 +209,8 @@ class BeamChain final : private ChainWorkHandler {
 
   const ChainConfig config_;
   forkchoice::StoreCrypto crypto_;  // with key_cache_ below
+  std::unique_ptr<metrics::Registry> own_registry_;  // when the host passes none
   metrics::Registry* const registry_;
-  std::unique_ptr<metrics::Registry> own_registry_;
   ChainObserver* const observer_;
   LockMetrics lock_metrics_;
   crypto::PublicKeyCache key_cache_;  // tier 5a

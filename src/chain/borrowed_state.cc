@@ -48,13 +48,16 @@ BorrowedState& BorrowedState::operator=(BorrowedState&& other) noexcept {
   return *this;
 }
 
-BorrowedState BorrowedState::AdoptStatesShared(TieredSharedMutex* mu, RcState state, LockTimer timer) {
+BorrowedState BorrowedState::AdoptStatesShared(TieredSharedMutex* mu, RcState state, LockTimer timer) 
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {  // the borrow takes over the caller's hold
   return BorrowedState(Backing::kStatesShared, mu, std::move(state), timer);
 }
-BorrowedState BorrowedState::AdoptStatesExclusive(TieredSharedMutex* mu, RcState state, LockTimer timer) {
+BorrowedState BorrowedState::AdoptStatesExclusive(TieredSharedMutex* mu, RcState state, LockTimer timer) 
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {  // the borrow takes over the caller's hold
   return BorrowedState(Backing::kStatesExclusive, mu, std::move(state), timer);
 }
-BorrowedState BorrowedState::AdoptEventsMutex(TieredMutex* mu, RcState state, LockTimer timer) {
+BorrowedState BorrowedState::AdoptEventsMutex(TieredMutex* mu, RcState state, LockTimer timer) 
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {  // the borrow takes over the caller's hold
   return BorrowedState(Backing::kEventsMutex, mu, std::move(state), timer);
 }
 BorrowedState BorrowedState::FromRefcount(RcState state) {

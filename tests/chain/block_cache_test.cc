@@ -1,5 +1,6 @@
 #include "chain/block_cache.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
