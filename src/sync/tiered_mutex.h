@@ -10,7 +10,8 @@
 #ifndef BEAMCORE_SYNC_TIERED_MUTEX_H_
 #define BEAMCORE_SYNC_TIERED_MUTEX_H_
 
-#include <mutex>
+#include <pthread.h>
+
 #include <shared_mutex>
 
 #include "absl/base/thread_annotations.h"
@@ -18,6 +19,31 @@
 #include "sync/lock_timer.h"
 
 namespace beam {
+
+// A pthread mutex of glibc's adaptive kind: it spins briefly before parking, which
+// keeps short critical sections (map lookups) cheap under contention. TSan sees it
+// like any pthread mutex.
+class AdaptiveMutex {
+ public:
+  AdaptiveMutex() {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+    pthread_mutex_init(&mu_, &attr);
+    pthread_mutexattr_destroy(&attr);
+  }
+  ~AdaptiveMutex() { pthread_mutex_destroy(&mu_); }
+  AdaptiveMutex(const AdaptiveMutex&) = delete;
+  AdaptiveMutex& operator=(const AdaptiveMutex&) = delete;
+  void lock() { pthread_mutex_lock(&mu_); }
+  void unlock() { pthread_mutex_unlock(&mu_); }
+  bool try_lock() { return pthread_mutex_trylock(&mu_) == 0; }
+
+ private:
+  pthread_mutex_t mu_;
+};
 
 class ABSL_LOCKABLE TieredMutex {
  public:
@@ -56,7 +82,7 @@ class ABSL_LOCKABLE TieredMutex {
   const LockTier tier_;
   LockStats stats_;
   LockMetrics* const metrics_;
-  std::mutex mu_;
+  AdaptiveMutex mu_;
 };
 
 class ABSL_LOCKABLE TieredSharedMutex {
