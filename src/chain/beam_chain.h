@@ -230,7 +230,7 @@ class BeamChain final : private ChainWorkHandler {
     SignedBlock block;
     Root root;
   };
-  mutable TieredMutex pending_mu_;
+  mutable TieredMutex pending_mu_ ABSL_ACQUIRED_AFTER(states_mu_);
   std::deque<PendingBlock> pending_ ABSL_GUARDED_BY(pending_mu_);
   absl::flat_hash_set<Root> pending_roots_ ABSL_GUARDED_BY(pending_mu_);
 
@@ -238,14 +238,14 @@ class BeamChain final : private ChainWorkHandler {
   LockedMap<Root, Slot> root_to_slot_{"root_to_slot", kRootToSlotTier};
 
   // Tier 5c.
-  mutable TieredMutex events_mu_;
+  mutable TieredMutex events_mu_ ABSL_ACQUIRED_AFTER(states_mu_, pending_mu_);
   Checkpoint last_emitted_justified_ ABSL_GUARDED_BY(events_mu_);
   Checkpoint last_emitted_finalized_ ABSL_GUARDED_BY(events_mu_);
   Root last_emitted_head_ ABSL_GUARDED_BY(events_mu_);
   RcState cached_finalized_state_ ABSL_GUARDED_BY(events_mu_);
 
   // Tier 6.
-  mutable TieredSharedMutex fc_mu_;
+  mutable TieredSharedMutex fc_mu_ ABSL_ACQUIRED_AFTER(states_mu_, pending_mu_, events_mu_);
   std::unique_ptr<forkchoice::Store> store_ ABSL_GUARDED_BY(fc_mu_);
 
   // Metrics (resolved once).
