@@ -8,6 +8,7 @@
 #ifndef BEAMCORE_BEAMCORE_H_
 #define BEAMCORE_BEAMCORE_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifndef BEAM_EXPORT
@@ -30,6 +31,181 @@ BEAM_EXPORT const char* beam_version_string(void);
  * e.g. 0x000100 for 0.1.0.
  */
 BEAM_EXPORT unsigned beam_version_number(void);
+
+
+/* ------------------------------------------------------------------------- */
+/* Conventions                                                               */
+/*                                                                           */
+/* Every call that can fail returns a beam_status: BEAM_OK (0) or a negative */
+/* error code. On failure beam_last_error() describes what went wrong; it is */
+/* thread-local and valid until the next beam_* call on the same thread.     */
+/* Structs passed in start with `size_t struct_size` (set it to sizeof); a   */
+/* larger size than the library knows is accepted, a smaller one rejected.   */
+/* Buffers returned in a beam_buffer are owned by the caller and released    */
+/* with beam_buffer_free(). destroy/release functions accept NULL.           */
+/* No call throws or aborts on bad input.                                    */
+/* ------------------------------------------------------------------------- */
+
+
+#define BEAMCORE_VERSION_MAJOR 0
+#define BEAMCORE_VERSION_MINOR 1
+#define BEAMCORE_VERSION_PATCH 0
+
+typedef int32_t beam_status;
+#define BEAM_OK 0
+#define BEAM_ERR_INVALID_ARGUMENT (-1)  /* NULL pointer, bad size or enum value */
+#define BEAM_ERR_DECODE (-2)            /* malformed SSZ */
+#define BEAM_ERR_REJECTED (-3)          /* consensus rejection: see beam_last_rejection() */
+#define BEAM_ERR_NOT_FOUND (-4)
+#define BEAM_ERR_UNAVAILABLE (-5)       /* not now (e.g. a block waiting for its slot) */
+#define BEAM_ERR_FAILED_PRECONDITION (-6)
+#define BEAM_ERR_RESOURCE_EXHAUSTED (-7)
+#define BEAM_ERR_INTERNAL (-8)
+
+/* Thread-safe. The message of the last failed call on this thread ("" if none). */
+BEAM_EXPORT const char* beam_last_error(void);
+/* Thread-safe. For BEAM_ERR_REJECTED, the leanSpec RejectionReason name of the last
+ * failed call on this thread (e.g. "UNKNOWN_PARENT_BLOCK"); "" otherwise. */
+BEAM_EXPORT const char* beam_last_rejection(void);
+
+/* A byte buffer returned by the library: owned by the caller, freed with
+ * beam_buffer_free(), which resets it to {NULL, 0}. */
+typedef struct beam_buffer {
+  uint8_t* data;
+  size_t len;
+} beam_buffer;
+BEAM_EXPORT void beam_buffer_free(beam_buffer* buffer);
+
+/* ------------------------------------------------------------------------- */
+/* Standalone consensus helpers (thread-safe, no node needed)                */
+/* ------------------------------------------------------------------------- */
+
+typedef enum beam_ssz_type {
+  BEAM_SSZ_STATE = 1,
+  BEAM_SSZ_BLOCK = 2,
+  BEAM_SSZ_SIGNED_BLOCK = 3,
+  BEAM_SSZ_BLOCK_HEADER = 4,
+  BEAM_SSZ_CHECKPOINT = 5,
+  BEAM_SSZ_ATTESTATION_DATA = 6,
+  BEAM_SSZ_SIGNED_ATTESTATION = 7,
+  BEAM_SSZ_SIGNED_AGGREGATED_ATTESTATION = 8,
+  BEAM_SSZ_STATUS = 9
+} beam_ssz_type;
+
+/* hash_tree_root of the SSZ value `ssz[0..len)` of `type` into out_root. */
+BEAM_EXPORT beam_status beam_hash_tree_root(beam_ssz_type type, const uint8_t* ssz, size_t len,
+                                            uint8_t out_root[32]);
+
+/* state_transition(pre_state, signed_block.block) — slots, block, state-root check;
+ * signatures are not checked. On success *post_state receives the post-state SSZ. */
+BEAM_EXPORT beam_status beam_stf_apply(const uint8_t* pre_state_ssz, size_t pre_state_len,
+                                       const uint8_t* signed_block_ssz, size_t signed_block_len,
+                                       beam_buffer* post_state);
+
+/* generate_genesis: the genesis state (SSZ) for `validator_count` validators whose
+ * attestation and proposal public keys are given as consecutive 52-byte SSZ
+ * encodings (NULL: all-zero keys, for tests and benchmarks). */
+BEAM_EXPORT beam_status beam_genesis_state(uint64_t genesis_time, const uint8_t* attestation_public_keys,
+                                           const uint8_t* proposal_public_keys, size_t validator_count,
+                                           beam_buffer* state_out);
+
+/* ------------------------------------------------------------------------- */
+/* Node                                                                      */
+/* ------------------------------------------------------------------------- */
+
+typedef struct beam_node beam_node;
+
+typedef struct beam_checkpoint {
+  uint8_t root[32];
+  uint64_t slot;
+} beam_checkpoint;
+
+typedef enum beam_topic_kind {
+  BEAM_TOPIC_BLOCK = 1,        /* SignedBlock */
+  BEAM_TOPIC_ATTESTATION = 2,  /* SignedAttestation */
+  BEAM_TOPIC_AGGREGATE = 3     /* SignedAggregatedAttestation */
+} beam_topic_kind;
+
+/* Host networking. Called from the node's chain thread; must not block for long
+ * and must not call back into the node. Any callback may be NULL. */
+typedef struct beam_network_vtable {
+  size_t struct_size;
+  /* Publish `ssz` on the gossip topic of `kind`. */
+  void (*publish_gossip)(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data);
+  /* The node needs the block `root` (a parent it has not seen). */
+  void (*request_block)(const uint8_t root[32], void* user_data);
+  void* user_data;
+} beam_network_vtable;
+
+typedef enum beam_xmss_scheme { BEAM_XMSS_TEST = 0, BEAM_XMSS_PROD = 1 } beam_xmss_scheme;
+typedef enum beam_proof_mode { BEAM_PROOFS_MOCKED = 0 } beam_proof_mode;
+
+typedef struct beam_node_config {
+  size_t struct_size;
+  /* The anchor: a state and (optionally) its block. With anchor_block NULL the block
+   * is rebuilt from the state's latest header (genesis). */
+  const uint8_t* anchor_state_ssz;
+  size_t anchor_state_len;
+  const uint8_t* anchor_block_ssz;
+  size_t anchor_block_len;
+  /* Validators this node runs (proposals count as "has_proposal" on ticks). */
+  const uint64_t* validator_indices;
+  size_t validator_count;
+  int is_aggregator;
+  int chain_worker;  /* nonzero: mutations run on the node's own thread */
+  beam_xmss_scheme xmss_scheme;
+  beam_proof_mode proof_mode;
+  const beam_network_vtable* network; /* may be NULL; copied */
+} beam_node_config;
+
+/* Creates a node; *out receives it. Free with beam_node_destroy. */
+BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_node** out);
+/* Stops the node's thread and frees it. NULL is a no-op. Outstanding state borrows
+ * stay valid (they hold their own reference). */
+BEAM_EXPORT void beam_node_destroy(beam_node* node);
+
+/* Thread-safe. Advances the node's clock to `interval` (intervals since genesis). */
+BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval);
+/* Thread-safe. A gossip message received from `peer_id` (may be NULL). Decoded here;
+ * with the chain worker on it is queued and BEAM_OK means "accepted for processing". */
+BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kind, const uint8_t* ssz, size_t len,
+                                            const char* peer_id);
+/* Thread-safe. Waits until everything queued so far has been processed. */
+BEAM_EXPORT beam_status beam_node_wait_idle(beam_node* node);
+
+/* Thread-safe. Builds the block of `slot` as `proposer` on the node's head (the
+ * node imports it) and returns the SignedBlock SSZ, its proof merged by the node's
+ * prover (a placeholder in BEAM_PROOFS_MOCKED mode). BEAM_ERR_REJECTED with
+ * WRONG_PROPOSER unless `proposer` is the slot's proposer. Advances the node's clock
+ * to the slot's start. */
+BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, uint64_t proposer,
+                                                beam_buffer* signed_block_out);
+/* Thread-safe. The AttestationData (SSZ) a validator of this node votes at `slot`. */
+BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint64_t slot, beam_buffer* out);
+
+/* Thread-safe reads of fork choice. */
+BEAM_EXPORT beam_status beam_node_head(beam_node* node, beam_checkpoint* out);
+BEAM_EXPORT beam_status beam_node_justified(beam_node* node, beam_checkpoint* out);
+BEAM_EXPORT beam_status beam_node_finalized(beam_node* node, beam_checkpoint* out);
+/* Thread-safe. Prometheus text of the node's metrics into *out. */
+BEAM_EXPORT beam_status beam_node_metrics_text(beam_node* node, beam_buffer* out);
+
+/* A read-only view of a chain state. It holds a reference (never a chain lock), so
+ * it never blocks the node, and stays valid after beam_node_destroy. Release with
+ * beam_state_borrow_release. Thread-safe to read from any thread. */
+typedef struct beam_state_borrow beam_state_borrow;
+BEAM_EXPORT beam_status beam_state_borrow_head(beam_node* node, beam_state_borrow** out);
+BEAM_EXPORT beam_status beam_state_borrow_finalized(beam_node* node, beam_state_borrow** out);
+/* BEAM_ERR_NOT_FOUND when the node keeps no state for `root`. */
+BEAM_EXPORT beam_status beam_state_borrow_by_root(beam_node* node, const uint8_t root[32], beam_state_borrow** out);
+BEAM_EXPORT beam_status beam_state_borrow_slot(const beam_state_borrow* borrow, uint64_t* out);
+BEAM_EXPORT beam_status beam_state_borrow_validator_count(const beam_state_borrow* borrow, uint64_t* out);
+BEAM_EXPORT beam_status beam_state_borrow_latest_justified(const beam_state_borrow* borrow, beam_checkpoint* out);
+BEAM_EXPORT beam_status beam_state_borrow_latest_finalized(const beam_state_borrow* borrow, beam_checkpoint* out);
+/* The state's SSZ encoding into *out. */
+BEAM_EXPORT beam_status beam_state_borrow_serialize(const beam_state_borrow* borrow, beam_buffer* out);
+/* NULL is a no-op. */
+BEAM_EXPORT void beam_state_borrow_release(beam_state_borrow* borrow);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,0 +1,345 @@
+// beam_node_* and beam_state_borrow_*: a BeamChain behind an opaque handle.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capi_internal.h"
+#include "chain/beam_chain.h"
+#include "consensus/rejection.h"
+#include "crypto/aggregate_prover.h"
+#include "crypto/verifier.h"
+#include "crypto/xmss/config.h"
+#include "ssz/codec.h"
+#include "ssz/container.h"
+
+struct beam_state_borrow {
+  beam::chain::RcState state;
+};
+
+namespace beam::capi {
+
+inline void ToC(const consensus::Checkpoint& c, beam_checkpoint* out) {
+  std::memcpy(out->root, c.root.data(), 32);
+  out->slot = c.slot;
+}
+
+namespace {
+
+// Forwards chain events to the host's network vtable.
+class NetworkObserver final : public chain::ChainObserver {
+ public:
+  explicit NetworkObserver(const beam_network_vtable& network) : network_(network) {}
+  void OnAggregates(const std::vector<consensus::SignedAggregatedAttestation>& aggregates) override {
+    if (network_.publish_gossip == nullptr) return;
+    for (const auto& a : aggregates) {
+      const ssz::ByteVec bytes = ssz::Encode(a);
+      network_.publish_gossip(BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), network_.user_data);
+    }
+  }
+  void OnMissingParent(const ssz::Root& parent_root) override {
+    if (network_.request_block != nullptr) network_.request_block(parent_root.data(), network_.user_data);
+  }
+
+ private:
+  const beam_network_vtable network_;
+};
+
+}  // namespace
+}  // namespace beam::capi
+
+struct beam_node {
+  bool inline_mode = false;
+  beam_network_vtable network{};
+  std::unique_ptr<beam::crypto::XmssSignatureVerifier> signature_verifier;
+  beam::crypto::MockedAggregateVerifier aggregate_verifier;
+  beam::crypto::MockedAggregateProver prover;
+  beam::metrics::Registry registry;
+  std::unique_ptr<beam::capi::NetworkObserver> observer;
+  std::unique_ptr<beam::chain::BeamChain> chain;  // last: destroyed first
+  ~beam_node() { chain.reset(); }
+};
+
+namespace {
+
+using namespace beam;
+using capi::ToC;
+
+beam_status NodeArg(const beam_node* node, const char* fn) {
+  if (node == nullptr || node->chain == nullptr) {
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": node is NULL");
+  }
+  return BEAM_OK;
+}
+
+template <class T>
+absl::StatusOr<T> DecodeArg(const uint8_t* ssz, size_t len, const char* what) {
+  if (ssz == nullptr && len != 0) return absl::InvalidArgumentError(std::string(what) + " is NULL");
+  absl::StatusOr<T> v = ssz::Decode<T>(ssz::ByteView(ssz == nullptr ? reinterpret_cast<const uint8_t*>("") : ssz, len));
+  if (!v.ok()) {
+    return consensus::Reject(consensus::RejectionReason::kDECODE_ERROR,
+                             std::string(what) + ": " + std::string(v.status().message()));
+  }
+  return v;
+}
+
+beam_status Borrow(chain::RcState state, beam_state_borrow** out, const char* what) {
+  if (state == nullptr) return capi::Fail(BEAM_ERR_NOT_FOUND, std::string("no state for the ") + what);
+  *out = new beam_state_borrow{std::move(state)};
+  return capi::Ok();
+}
+
+}  // namespace
+
+extern "C" {
+
+BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_node** out) {
+  return capi::Guard([&]() -> beam_status {
+    if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: out is NULL");
+    *out = nullptr;
+    if (!capi::StructSizeOk(config, offsetof(beam_node_config, network) + sizeof(config->network))) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: config is NULL or its struct_size is too small");
+    }
+    if (config->validator_count != 0 && config->validator_indices == nullptr) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: validator_indices is NULL");
+    }
+    if (config->xmss_scheme != BEAM_XMSS_TEST && config->xmss_scheme != BEAM_XMSS_PROD) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown xmss_scheme");
+    }
+    if (config->proof_mode != BEAM_PROOFS_MOCKED) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown proof_mode");
+    }
+    absl::StatusOr<consensus::State> state =
+        DecodeArg<consensus::State>(config->anchor_state_ssz, config->anchor_state_len, "anchor state");
+    if (!state.ok()) return capi::Fail(state.status());
+    consensus::Block anchor_block;
+    if (config->anchor_block_ssz != nullptr) {
+      absl::StatusOr<consensus::Block> block =
+          DecodeArg<consensus::Block>(config->anchor_block_ssz, config->anchor_block_len, "anchor block");
+      if (!block.ok()) return capi::Fail(block.status());
+      anchor_block = std::move(*block);
+    } else {
+      // The block the state's latest header describes (the genesis block).
+      const consensus::BlockHeader& h = state->latest_block_header;
+      anchor_block.slot = h.slot;
+      anchor_block.proposer_index = h.proposer_index;
+      anchor_block.parent_root = h.parent_root;
+      anchor_block.state_root = ssz::HashTreeRoot(*state);
+    }
+    if (config->network != nullptr &&
+        !capi::StructSizeOk(config->network, offsetof(beam_network_vtable, user_data) + sizeof(void*))) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: network vtable struct_size is too small");
+    }
+
+    auto node = std::make_unique<beam_node>();
+    if (config->network != nullptr) node->network = *config->network;
+    node->signature_verifier = std::make_unique<crypto::XmssSignatureVerifier>(
+        config->xmss_scheme == BEAM_XMSS_PROD ? crypto::xmss::kProdConfig : crypto::xmss::kTestConfig);
+    node->observer = std::make_unique<capi::NetworkObserver>(node->network);
+    chain::ChainConfig chain_config;
+    chain_config.chain_worker = config->chain_worker != 0;
+    chain_config.is_aggregator = config->is_aggregator != 0;
+    chain_config.local_validators.assign(config->validator_indices,
+                                         config->validator_indices + config->validator_count);
+    node->inline_mode = !chain_config.chain_worker;
+    absl::StatusOr<std::unique_ptr<chain::BeamChain>> chain = chain::BeamChain::Create(
+        std::move(*state), anchor_block, chain_config,
+        chain::ChainCrypto{node->signature_verifier.get(), &node->aggregate_verifier, &node->prover}, &node->registry,
+        node->observer.get());
+    if (!chain.ok()) return capi::Fail(chain.status());
+    node->chain = std::move(*chain);
+    *out = node.release();
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT void beam_node_destroy(beam_node* node) {
+  if (node == nullptr) return;
+  try {
+    delete node;
+  } catch (...) {
+    // A destructor does not throw; nothing may unwind into C anyway.
+  }
+}
+
+BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_tick"); s != BEAM_OK) return s;
+    if (node->inline_mode) return capi::Fail(node->chain->OnTick(interval));
+    node->chain->SubmitTick(interval);
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kind, const uint8_t* ssz, size_t len,
+                                            const char* peer_id) {
+  (void)peer_id;
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_on_gossip"); s != BEAM_OK) return s;
+    chain::BeamChain& chain = *node->chain;
+    switch (kind) {
+      case BEAM_TOPIC_BLOCK: {
+        absl::StatusOr<consensus::SignedBlock> block = DecodeArg<consensus::SignedBlock>(ssz, len, "gossip block");
+        if (!block.ok()) return capi::Fail(block.status());
+        const ssz::Root root = ssz::HashTreeRoot(block->block);  // once, at ingress
+        if (node->inline_mode) return capi::Fail(chain.OnBlock(*block, root));
+        if (!chain.SubmitBlock(std::move(*block), root)) {
+          return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "the block queue is full; the block was dropped");
+        }
+        return capi::Ok();
+      }
+      case BEAM_TOPIC_ATTESTATION: {
+        absl::StatusOr<consensus::SignedAttestation> a =
+            DecodeArg<consensus::SignedAttestation>(ssz, len, "gossip attestation");
+        if (!a.ok()) return capi::Fail(a.status());
+        if (node->inline_mode) return capi::Fail(chain.OnGossipAttestation(*a));
+        chain.SubmitAttestation(std::move(*a));
+        return capi::Ok();
+      }
+      case BEAM_TOPIC_AGGREGATE: {
+        absl::StatusOr<consensus::SignedAggregatedAttestation> a =
+            DecodeArg<consensus::SignedAggregatedAttestation>(ssz, len, "gossip aggregate");
+        if (!a.ok()) return capi::Fail(a.status());
+        if (node->inline_mode) return capi::Fail(chain.OnGossipAggregate(*a));
+        chain.SubmitAggregate(std::move(*a));
+        return capi::Ok();
+      }
+    }
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_gossip: unknown topic kind " + std::to_string(kind));
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_wait_idle(beam_node* node) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_wait_idle"); s != BEAM_OK) return s;
+    node->chain->WaitIdle();
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, uint64_t proposer,
+                                                beam_buffer* signed_block_out) {
+  return capi::Guard([&]() -> beam_status {
+    if (signed_block_out != nullptr) *signed_block_out = beam_buffer{nullptr, 0};
+    if (beam_status s = NodeArg(node, "beam_node_produce_block"); s != BEAM_OK) return s;
+    if (signed_block_out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_produce_block: out is NULL");
+    absl::StatusOr<forkchoice::ProducedBlock> produced = node->chain->ProduceBlock(slot, proposer);
+    if (!produced.ok()) return capi::Fail(produced.status());
+    // The block proof: the attestation proofs merged with the proposer's (the
+    // proposer's XMSS signature is the host's part; mocked mode needs none).
+    std::vector<crypto::ChildProof> components;
+    for (const auto& p : produced->attestation_proofs) {
+      components.push_back(crypto::ChildProof{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {}});
+    }
+    components.push_back(crypto::ChildProof{ssz::ByteView(produced->block_root.data(), 32), {}});
+    absl::StatusOr<ssz::ByteVec> proof = node->prover.MergeMultiMessage(components);
+    if (!proof.ok()) return capi::Fail(proof.status());
+    consensus::SignedBlock signed_block{produced->block, {}};
+    signed_block.proof.proof.bytes = std::move(*proof);
+    return capi::ToBuffer(ssz::Encode(signed_block), signed_block_out);
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint64_t slot, beam_buffer* out) {
+  return capi::Guard([&]() -> beam_status {
+    if (out != nullptr) *out = beam_buffer{nullptr, 0};
+    if (beam_status s = NodeArg(node, "beam_node_produce_attestation_data"); s != BEAM_OK) return s;
+    absl::StatusOr<consensus::AttestationData> data = node->chain->ProduceAttestationData(slot);
+    if (!data.ok()) return capi::Fail(data.status());
+    return capi::ToBuffer(ssz::Encode(*data), out);
+  });
+}
+
+#define BEAM_CHECKPOINT_GETTER(fn, expr)                                                      \
+  BEAM_EXPORT beam_status fn(beam_node* node, beam_checkpoint* out) {                        \
+    return capi::Guard([&]() -> beam_status {                                                 \
+      if (beam_status s = NodeArg(node, #fn); s != BEAM_OK) return s;                         \
+      if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, #fn ": out is NULL"); \
+      const chain::ChainHeadInfo info = node->chain->HeadInfo();                              \
+      ToC(expr, out);                                                                         \
+      return capi::Ok();                                                                      \
+    });                                                                                       \
+  }
+BEAM_CHECKPOINT_GETTER(beam_node_head, info.head)
+BEAM_CHECKPOINT_GETTER(beam_node_justified, info.justified)
+BEAM_CHECKPOINT_GETTER(beam_node_finalized, info.finalized)
+#undef BEAM_CHECKPOINT_GETTER
+
+BEAM_EXPORT beam_status beam_node_metrics_text(beam_node* node, beam_buffer* out) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_metrics_text"); s != BEAM_OK) return s;
+    const std::string text = node->registry.RenderText();
+    return capi::ToBuffer(ssz::ByteVec(text.begin(), text.end()), out);
+  });
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_head(beam_node* node, beam_state_borrow** out) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_state_borrow_head"); s != BEAM_OK) return s;
+    if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_state_borrow_head: out is NULL");
+    *out = nullptr;
+    return Borrow(node->chain->ShareState(node->chain->Head().root), out, "head");
+  });
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_finalized(beam_node* node, beam_state_borrow** out) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_state_borrow_finalized"); s != BEAM_OK) return s;
+    if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_state_borrow_finalized: out is NULL");
+    *out = nullptr;
+    chain::BorrowedState borrow = node->chain->GetFinalizedState();
+    chain::RcState state = borrow.share();
+    borrow.Release();  // the C borrow keeps only the reference: it never blocks the node
+    return Borrow(std::move(state), out, "finalized checkpoint");
+  });
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_by_root(beam_node* node, const uint8_t root[32], beam_state_borrow** out) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_state_borrow_by_root"); s != BEAM_OK) return s;
+    if (out == nullptr || root == nullptr) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_state_borrow_by_root: NULL argument");
+    }
+    *out = nullptr;
+    return Borrow(node->chain->ShareState(ssz::Root::FromSpan(ssz::ByteView(root, 32))), out, "block root");
+  });
+}
+
+#define BEAM_BORROW_CHECK(fn)                                                                      \
+  if (borrow == nullptr || out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, #fn ": NULL argument");
+
+BEAM_EXPORT beam_status beam_state_borrow_slot(const beam_state_borrow* borrow, uint64_t* out) {
+  BEAM_BORROW_CHECK(beam_state_borrow_slot)
+  *out = borrow->state->slot;
+  return capi::Ok();
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_validator_count(const beam_state_borrow* borrow, uint64_t* out) {
+  BEAM_BORROW_CHECK(beam_state_borrow_validator_count)
+  *out = borrow->state->validators.size();
+  return capi::Ok();
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_latest_justified(const beam_state_borrow* borrow, beam_checkpoint* out) {
+  BEAM_BORROW_CHECK(beam_state_borrow_latest_justified)
+  ToC(borrow->state->latest_justified, out);
+  return capi::Ok();
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_latest_finalized(const beam_state_borrow* borrow, beam_checkpoint* out) {
+  BEAM_BORROW_CHECK(beam_state_borrow_latest_finalized)
+  ToC(borrow->state->latest_finalized, out);
+  return capi::Ok();
+}
+
+BEAM_EXPORT beam_status beam_state_borrow_serialize(const beam_state_borrow* borrow, beam_buffer* out) {
+  return capi::Guard([&]() -> beam_status {
+    BEAM_BORROW_CHECK(beam_state_borrow_serialize)
+    return capi::ToBuffer(ssz::Encode(*borrow->state), out);
+  });
+}
+#undef BEAM_BORROW_CHECK
+
+BEAM_EXPORT void beam_state_borrow_release(beam_state_borrow* borrow) { delete borrow; }
+
+}  // extern "C"

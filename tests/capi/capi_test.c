@@ -1,0 +1,201 @@
+/* A plain-C test of the C ABI: conventions, every error path it can reach without a
+ * network, the standalone helpers, and two nodes that sync a produced block. */
+#include <beamcore/beamcore.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+
+#define CHECK(cond)                                                      \
+  do {                                                                   \
+    if (!(cond)) {                                                       \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                        \
+    }                                                                    \
+  } while (0)
+
+#define CHECK_STATUS(expr, want)                                                              \
+  do {                                                                                        \
+    beam_status got_ = (expr);                                                                \
+    if (got_ != (want)) {                                                                     \
+      fprintf(stderr, "%s:%d: %s = %d, want %d (%s)\n", __FILE__, __LINE__, #expr, (int)got_, \
+              (int)(want), beam_last_error());                                                \
+      ++failures;                                                                             \
+    }                                                                                         \
+  } while (0)
+
+static int published = 0;
+static void on_publish(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data) {
+  (void)kind;
+  (void)ssz;
+  (void)len;
+  ++*(int*)user_data;
+}
+
+static beam_node* make_node(const beam_buffer* genesis, const uint64_t* validators, size_t count, int worker) {
+  beam_network_vtable network;
+  memset(&network, 0, sizeof(network));
+  network.struct_size = sizeof(network);
+  network.publish_gossip = on_publish;
+  network.user_data = &published;
+  beam_node_config config;
+  memset(&config, 0, sizeof(config));
+  config.struct_size = sizeof(config);
+  config.anchor_state_ssz = genesis->data;
+  config.anchor_state_len = genesis->len;
+  config.validator_indices = validators;
+  config.validator_count = count;
+  config.chain_worker = worker;
+  config.xmss_scheme = BEAM_XMSS_TEST;
+  config.proof_mode = BEAM_PROOFS_MOCKED;
+  config.network = &network;
+  beam_node* node = NULL;
+  CHECK_STATUS(beam_node_create(&config, &node), BEAM_OK);
+  CHECK(node != NULL);
+  return node;
+}
+
+int main(void) {
+  /* Version. */
+  CHECK(beam_version_number() == ((BEAMCORE_VERSION_MAJOR << 16) | (BEAMCORE_VERSION_MINOR << 8) | BEAMCORE_VERSION_PATCH));
+
+  /* NULL is a no-op for every free/destroy/release. */
+  beam_buffer_free(NULL);
+  beam_node_destroy(NULL);
+  beam_state_borrow_release(NULL);
+
+  /* Standalone helpers and their errors. */
+  uint8_t root[32];
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_CHECKPOINT, (const uint8_t*)"x", 1, root), BEAM_ERR_DECODE);
+  CHECK(strlen(beam_last_error()) > 0);
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_CHECKPOINT, NULL, 40, root), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_hash_tree_root((beam_ssz_type)99, (const uint8_t*)"x", 1, root), BEAM_ERR_INVALID_ARGUMENT);
+  uint8_t checkpoint[40] = {0};
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_CHECKPOINT, checkpoint, sizeof(checkpoint), NULL), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_CHECKPOINT, checkpoint, sizeof(checkpoint), root), BEAM_OK);
+  CHECK(strlen(beam_last_error()) == 0);
+
+  beam_buffer genesis = {NULL, 0};
+  CHECK_STATUS(beam_genesis_state(0, NULL, NULL, 4, NULL), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_genesis_state(0, NULL, NULL, 100000, &genesis), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_genesis_state(0, NULL, NULL, 4, &genesis), BEAM_OK);
+  CHECK(genesis.data != NULL && genesis.len > 0);
+  uint8_t genesis_root[32];
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_STATE, genesis.data, genesis.len, genesis_root), BEAM_OK);
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_STATE, genesis.data, genesis.len - 1, genesis_root), BEAM_ERR_DECODE);
+
+  beam_buffer post = {NULL, 0};
+  CHECK_STATUS(beam_stf_apply(genesis.data, genesis.len, (const uint8_t*)"junk", 4, &post), BEAM_ERR_DECODE);
+  CHECK(post.data == NULL && post.len == 0);
+  CHECK_STATUS(beam_stf_apply(NULL, 0, (const uint8_t*)"junk", 4, &post), BEAM_ERR_INVALID_ARGUMENT);
+
+  /* Node creation errors. */
+  beam_node* bad = NULL;
+  CHECK_STATUS(beam_node_create(NULL, &bad), BEAM_ERR_INVALID_ARGUMENT);
+  beam_node_config small;
+  memset(&small, 0, sizeof(small));
+  small.struct_size = 8;
+  CHECK_STATUS(beam_node_create(&small, &bad), BEAM_ERR_INVALID_ARGUMENT);
+  beam_node_config junk_state;
+  memset(&junk_state, 0, sizeof(junk_state));
+  junk_state.struct_size = sizeof(junk_state);
+  junk_state.anchor_state_ssz = (const uint8_t*)"junk";
+  junk_state.anchor_state_len = 4;
+  CHECK_STATUS(beam_node_create(&junk_state, &bad), BEAM_ERR_DECODE);
+  CHECK(bad == NULL);
+
+  /* Two nodes: A proposes, the host carries the block to B. */
+  const uint64_t all[4] = {0, 1, 2, 3};
+  beam_node* a = make_node(&genesis, all, 4, /*worker=*/0);
+  beam_node* b = make_node(&genesis, NULL, 0, /*worker=*/1);
+  beam_checkpoint head_a, head_b, fin;
+  CHECK_STATUS(beam_node_head(a, &head_a), BEAM_OK);
+  CHECK(head_a.slot == 0);
+  CHECK_STATUS(beam_node_head(NULL, &head_a), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_node_head(a, NULL), BEAM_ERR_INVALID_ARGUMENT);
+
+  beam_buffer block = {NULL, 0};
+  CHECK_STATUS(beam_node_produce_block(a, 1, 2, &block), BEAM_ERR_REJECTED);
+  CHECK(strcmp(beam_last_rejection(), "WRONG_PROPOSER") == 0);
+  CHECK_STATUS(beam_node_produce_block(a, 1, 1, &block), BEAM_OK);
+  CHECK(block.len > 0);
+
+  CHECK_STATUS(beam_node_on_gossip(b, BEAM_TOPIC_BLOCK, (const uint8_t*)"junk", 4, "peer-a"), BEAM_ERR_DECODE);
+  CHECK_STATUS(beam_node_on_gossip(b, (beam_topic_kind)42, block.data, block.len, "peer-a"), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_node_on_gossip(NULL, BEAM_TOPIC_BLOCK, block.data, block.len, NULL), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_node_tick(b, 1 * 5), BEAM_OK);
+  CHECK_STATUS(beam_node_on_gossip(b, BEAM_TOPIC_BLOCK, block.data, block.len, "peer-a"), BEAM_OK);
+  CHECK_STATUS(beam_node_wait_idle(b), BEAM_OK);
+  /* The producer's own head moves at its next head update (produce_block leaves it). */
+  CHECK_STATUS(beam_node_tick(a, 1 * 5 + 4), BEAM_OK);
+  CHECK_STATUS(beam_node_head(a, &head_a), BEAM_OK);
+  CHECK_STATUS(beam_node_head(b, &head_b), BEAM_OK);
+  CHECK(head_a.slot == 1 && head_b.slot == 1);
+  CHECK(memcmp(head_a.root, head_b.root, 32) == 0);
+  CHECK_STATUS(beam_node_finalized(b, &fin), BEAM_OK);
+  CHECK(fin.slot == 0);
+
+  /* A gossiped block that A imported twice is a no-op; an inline node reports
+   * rejections directly. */
+  CHECK_STATUS(beam_node_on_gossip(a, BEAM_TOPIC_BLOCK, block.data, block.len, NULL), BEAM_OK);
+
+  /* The standalone STF reproduces B's head state. */
+  CHECK_STATUS(beam_stf_apply(genesis.data, genesis.len, block.data, block.len, &post), BEAM_OK);
+  beam_state_borrow* borrow = NULL;
+  CHECK_STATUS(beam_state_borrow_head(b, &borrow), BEAM_OK);
+  beam_buffer head_state = {NULL, 0};
+  CHECK_STATUS(beam_state_borrow_serialize(borrow, &head_state), BEAM_OK);
+  CHECK(head_state.len == post.len && memcmp(head_state.data, post.data, post.len) == 0);
+  uint64_t slot = 0, validators = 0;
+  CHECK_STATUS(beam_state_borrow_slot(borrow, &slot), BEAM_OK);
+  CHECK(slot == 1);
+  CHECK_STATUS(beam_state_borrow_validator_count(borrow, &validators), BEAM_OK);
+  CHECK(validators == 4);
+  CHECK_STATUS(beam_state_borrow_slot(NULL, &slot), BEAM_ERR_INVALID_ARGUMENT);
+  uint8_t unknown[32] = {1};
+  beam_state_borrow* none = NULL;
+  CHECK_STATUS(beam_state_borrow_by_root(b, unknown, &none), BEAM_ERR_NOT_FOUND);
+  CHECK(none == NULL);
+
+  /* Votes for the block, then acceptance at interval 4. */
+  beam_buffer data = {NULL, 0};
+  CHECK_STATUS(beam_node_produce_attestation_data(a, 1, &data), BEAM_OK);
+  CHECK(data.len == 8 + 3 * 40);
+
+  /* Metrics. */
+  beam_buffer metrics = {NULL, 0};
+  CHECK_STATUS(beam_node_metrics_text(b, &metrics), BEAM_OK);
+  CHECK(metrics.len > 0);
+  {
+    char* text = (char*)malloc(metrics.len + 1);
+    memcpy(text, metrics.data, metrics.len);
+    text[metrics.len] = 0;
+    CHECK(strstr(text, "lean_head_slot 1") != NULL);
+    CHECK(strstr(text, "beamcore_lock_hold_seconds_bucket") != NULL);
+    free(text);
+  }
+
+  /* A borrow outlives its node. */
+  beam_node_destroy(b);
+  CHECK_STATUS(beam_state_borrow_slot(borrow, &slot), BEAM_OK);
+  CHECK(slot == 1);
+  beam_state_borrow_release(borrow);
+  beam_node_destroy(a);
+
+  beam_buffer_free(&metrics);
+  beam_buffer_free(&data);
+  beam_buffer_free(&head_state);
+  beam_buffer_free(&post);
+  beam_buffer_free(&block);
+  beam_buffer_free(&genesis);
+  CHECK(genesis.data == NULL && genesis.len == 0);
+
+  if (failures != 0) {
+    fprintf(stderr, "capi_test: %d failure(s)\n", failures);
+    return 1;
+  }
+  printf("capi_test: all checks passed\n");
+  return 0;
+}
