@@ -29,6 +29,16 @@ bool StructSizeOk(const T* s, size_t known) {
   return s != nullptr && s->struct_size >= known;
 }
 
+// The integer value of a C enum argument, read without loading it as the enum type:
+// hosts may pass any int, and an out-of-range enum load is undefined behaviour.
+template <class E>
+int RawEnum(const E& e) {
+  static_assert(sizeof(E) == sizeof(int), "C enums are int-sized");
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 // Runs `fn` (returning beam_status) and turns any C++ exception into an error, so
 // nothing unwinds across the C boundary.
 template <class Fn>

@@ -103,10 +103,10 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
     if (config->validator_count != 0 && config->validator_indices == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: validator_indices is NULL");
     }
-    if (config->xmss_scheme != BEAM_XMSS_TEST && config->xmss_scheme != BEAM_XMSS_PROD) {
+    if (capi::RawEnum(config->xmss_scheme) != BEAM_XMSS_TEST && capi::RawEnum(config->xmss_scheme) != BEAM_XMSS_PROD) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown xmss_scheme");
     }
-    if (config->proof_mode != BEAM_PROOFS_MOCKED) {
+    if (capi::RawEnum(config->proof_mode) != BEAM_PROOFS_MOCKED) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown proof_mode");
     }
     absl::StatusOr<consensus::State> state =
@@ -134,7 +134,7 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
     auto node = std::make_unique<beam_node>();
     if (config->network != nullptr) node->network = *config->network;
     node->signature_verifier = std::make_unique<crypto::XmssSignatureVerifier>(
-        config->xmss_scheme == BEAM_XMSS_PROD ? crypto::xmss::kProdConfig : crypto::xmss::kTestConfig);
+        capi::RawEnum(config->xmss_scheme) == BEAM_XMSS_PROD ? crypto::xmss::kProdConfig : crypto::xmss::kTestConfig);
     node->observer = std::make_unique<capi::NetworkObserver>(node->network);
     chain::ChainConfig chain_config;
     chain_config.chain_worker = config->chain_worker != 0;
@@ -177,7 +177,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
   return capi::Guard([&]() -> beam_status {
     if (beam_status s = NodeArg(node, "beam_node_on_gossip"); s != BEAM_OK) return s;
     chain::BeamChain& chain = *node->chain;
-    switch (kind) {
+    switch (capi::RawEnum(kind)) {
       case BEAM_TOPIC_BLOCK: {
         absl::StatusOr<consensus::SignedBlock> block = DecodeArg<consensus::SignedBlock>(ssz, len, "gossip block");
         if (!block.ok()) return capi::Fail(block.status());
@@ -205,7 +205,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
         return capi::Ok();
       }
     }
-    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_gossip: unknown topic kind " + std::to_string(kind));
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_gossip: unknown topic kind " + std::to_string(capi::RawEnum(kind)));
   });
 }
 

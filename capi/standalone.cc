@@ -31,7 +31,7 @@ BEAM_EXPORT beam_status beam_hash_tree_root(beam_ssz_type type, const uint8_t* s
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_hash_tree_root: NULL input or output");
     }
     if (ssz == nullptr) ssz = reinterpret_cast<const uint8_t*>("");
-    switch (type) {
+    switch (capi::RawEnum(type)) {
       case BEAM_SSZ_STATE:
         return capi::RootOf<consensus::State>(ssz, len, out_root);
       case BEAM_SSZ_BLOCK:
@@ -51,7 +51,7 @@ BEAM_EXPORT beam_status beam_hash_tree_root(beam_ssz_type type, const uint8_t* s
       case BEAM_SSZ_STATUS:
         return capi::RootOf<wire::Status>(ssz, len, out_root);
     }
-    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_hash_tree_root: unknown type " + std::to_string(type));
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_hash_tree_root: unknown type " + std::to_string(capi::RawEnum(type)));
   });
 }
 
