@@ -57,6 +57,76 @@ static beam_node* make_node(const beam_buffer* genesis, const uint64_t* validato
   return node;
 }
 
+static int count_visit(const uint8_t* key, size_t key_len, const uint8_t* value, size_t value_len, void* user_data) {
+  (void)key;
+  (void)value;
+  *(size_t*)user_data += key_len + value_len;
+  return 0;
+}
+
+static void test_primitives(const beam_buffer* block) {
+  beam_locked_map* map = NULL;
+  CHECK_STATUS(beam_locked_map_create(NULL), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_locked_map_create(&map), BEAM_OK);
+  int inserted = -1;
+  CHECK_STATUS(beam_locked_map_put(map, (const uint8_t*)"k1", 2, (const uint8_t*)"v1", 2, &inserted), BEAM_OK);
+  CHECK(inserted == 1);
+  CHECK_STATUS(beam_locked_map_put(map, (const uint8_t*)"k1", 2, (const uint8_t*)"value", 5, &inserted), BEAM_OK);
+  CHECK(inserted == 0);
+  CHECK_STATUS(beam_locked_map_put(map, (const uint8_t*)"", 0, (const uint8_t*)"e", 1, NULL), BEAM_OK);
+  CHECK_STATUS(beam_locked_map_put(NULL, (const uint8_t*)"k", 1, (const uint8_t*)"v", 1, NULL), BEAM_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(beam_locked_map_put(map, NULL, 3, (const uint8_t*)"v", 1, NULL), BEAM_ERR_INVALID_ARGUMENT);
+  beam_buffer v = {NULL, 0};
+  CHECK_STATUS(beam_locked_map_get(map, (const uint8_t*)"k1", 2, &v), BEAM_OK);
+  CHECK(v.len == 5 && memcmp(v.data, "value", 5) == 0);
+  beam_buffer_free(&v);
+  CHECK_STATUS(beam_locked_map_get(map, (const uint8_t*)"nope", 4, &v), BEAM_ERR_NOT_FOUND);
+  size_t n = 0, bytes = 0;
+  CHECK_STATUS(beam_locked_map_count(map, &n), BEAM_OK);
+  CHECK(n == 2);
+  CHECK_STATUS(beam_locked_map_iterate(map, count_visit, &bytes), BEAM_OK);
+  CHECK(bytes == 2 + 5 + 0 + 1);
+  CHECK_STATUS(beam_locked_map_fetch_remove(map, (const uint8_t*)"k1", 2, &v), BEAM_OK);
+  CHECK(v.len == 5);
+  beam_buffer_free(&v);
+  CHECK_STATUS(beam_locked_map_remove(map, (const uint8_t*)"k1", 2), BEAM_ERR_NOT_FOUND);
+  CHECK_STATUS(beam_locked_map_remove(map, (const uint8_t*)"", 0), BEAM_OK);
+  CHECK_STATUS(beam_locked_map_count(map, &n), BEAM_OK);
+  CHECK(n == 0);
+  beam_locked_map_destroy(map);
+  beam_locked_map_destroy(NULL);
+
+  beam_block_cache* cache = NULL;
+  CHECK_STATUS(beam_block_cache_create(&cache), BEAM_OK);
+  uint8_t root[32];
+  CHECK_STATUS(beam_block_cache_insert(cache, (const uint8_t*)"junk", 4, 1, root), BEAM_ERR_DECODE);
+  CHECK_STATUS(beam_block_cache_insert(cache, block->data, block->len, 1, root), BEAM_OK);
+  CHECK_STATUS(beam_block_cache_insert(cache, block->data, block->len, 1, NULL), BEAM_OK); /* no-op */
+  size_t count = 0;
+  CHECK_STATUS(beam_block_cache_count(cache, &count), BEAM_OK);
+  CHECK(count == 1);
+  beam_buffer got = {NULL, 0};
+  CHECK_STATUS(beam_block_cache_get(cache, root, &got), BEAM_OK);
+  CHECK(got.len == block->len && memcmp(got.data, block->data, got.len) == 0);
+  beam_buffer_free(&got);
+  /* The block's parent is the genesis block: its children list holds the block. */
+  uint8_t block_root[32];
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_SIGNED_BLOCK, block->data, block->len, block_root), BEAM_OK);
+  beam_buffer children = {NULL, 0};
+  uint8_t unknown[32] = {7};
+  CHECK_STATUS(beam_block_cache_children(cache, unknown, &children), BEAM_OK);
+  CHECK(children.len == 0);
+  CHECK_STATUS(beam_block_cache_remove(cache, unknown), BEAM_ERR_NOT_FOUND);
+  CHECK_STATUS(beam_block_cache_remove(cache, root), BEAM_OK);
+  CHECK_STATUS(beam_block_cache_remove(cache, root), BEAM_ERR_NOT_FOUND);
+  CHECK_STATUS(beam_block_cache_get(cache, root, &got), BEAM_ERR_NOT_FOUND);
+  size_t removed = 99;
+  CHECK_STATUS(beam_block_cache_remove_children(cache, unknown, &removed), BEAM_OK);
+  CHECK(removed == 0);
+  beam_block_cache_destroy(cache);
+  beam_block_cache_destroy(NULL);
+}
+
 int main(void) {
   /* Version. */
   CHECK(beam_version_number() == ((BEAMCORE_VERSION_MAJOR << 16) | (BEAMCORE_VERSION_MINOR << 8) | BEAMCORE_VERSION_PATCH));
@@ -176,6 +246,8 @@ int main(void) {
     CHECK(strstr(text, "beamcore_lock_hold_seconds_bucket") != NULL);
     free(text);
   }
+
+  test_primitives(&block);
 
   /* A borrow outlives its node. */
   beam_node_destroy(b);
