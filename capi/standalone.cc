@@ -74,6 +74,21 @@ BEAM_EXPORT beam_status beam_stf_apply(const uint8_t* pre_state_ssz, size_t pre_
   });
 }
 
+BEAM_EXPORT beam_status beam_block_root(const uint8_t* signed_block_ssz, size_t len, uint8_t out_root[32]) {
+  using namespace beam;
+  return capi::Guard([&]() -> beam_status {
+    if (signed_block_ssz == nullptr || out_root == nullptr) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_block_root: NULL argument");
+    }
+    absl::StatusOr<consensus::SignedBlock> block =
+        ssz::Decode<consensus::SignedBlock>(ssz::ByteView(signed_block_ssz, len));
+    if (!block.ok()) return capi::Fail(BEAM_ERR_DECODE, std::string(block.status().message()));
+    const ssz::Root root = ssz::HashTreeRoot(block->block);
+    std::memcpy(out_root, root.data(), 32);
+    return capi::Ok();
+  });
+}
+
 BEAM_EXPORT beam_status beam_genesis_state(uint64_t genesis_time, const uint8_t* attestation_public_keys,
                                            const uint8_t* proposal_public_keys, size_t validator_count,
                                            beam_buffer* state_out) {

@@ -102,6 +102,11 @@ BEAM_EXPORT beam_status beam_stf_apply(const uint8_t* pre_state_ssz, size_t pre_
                                        const uint8_t* signed_block_ssz, size_t signed_block_len,
                                        beam_buffer* post_state);
 
+/* The block root (hash_tree_root of the inner Block) of a SignedBlock SSZ value. Not
+ * the same as beam_hash_tree_root(BEAM_SSZ_SIGNED_BLOCK, ...), which hashes the
+ * envelope. */
+BEAM_EXPORT beam_status beam_block_root(const uint8_t* signed_block_ssz, size_t len, uint8_t out_root[32]);
+
 /* generate_genesis: the genesis state (SSZ) for `validator_count` validators whose
  * attestation and proposal public keys are given as consecutive 52-byte SSZ
  * encodings (NULL: all-zero keys, for tests and benchmarks). */
@@ -127,7 +132,8 @@ typedef enum beam_topic_kind {
 } beam_topic_kind;
 
 /* Host networking. Called from the node's chain thread; must not block for long
- * and must not call back into the node. Any callback may be NULL. */
+ * and must not call back into the node (in particular, destroying the node from its
+ * own callback would make its thread wait for itself). Any callback may be NULL. */
 typedef struct beam_network_vtable {
   size_t struct_size;
   /* Publish `ssz` on the gossip topic of `kind`. */
@@ -180,7 +186,8 @@ BEAM_EXPORT beam_status beam_node_wait_idle(beam_node* node);
  * to the slot's start. */
 BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, uint64_t proposer,
                                                 beam_buffer* signed_block_out);
-/* Thread-safe. The AttestationData (SSZ) a validator of this node votes at `slot`. */
+/* Thread-safe. The AttestationData (SSZ) a validator of this node votes at `slot`
+ * (the head is updated first, as before any vote). */
 BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint64_t slot, beam_buffer* out);
 
 /* Thread-safe reads of fork choice. */

@@ -596,8 +596,9 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
   return produced;
 }
 
-absl::StatusOr<AttestationData> BeamChain::ProduceAttestationData(Slot slot) const {
-  TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+absl::StatusOr<AttestationData> BeamChain::ProduceAttestationData(Slot slot) {
+  TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
+  store_->UpdateHead();
   return store_->ProduceAttestationData(slot);
 }
 

@@ -150,7 +150,9 @@ class BeamChain final : private ChainWorkHandler {
 
   // --- Validator duties ---
   absl::StatusOr<forkchoice::ProducedBlock> ProduceBlock(Slot slot, ValidatorIndex proposer);
-  absl::StatusOr<AttestationData> ProduceAttestationData(Slot slot) const;
+  // Updates the head first (as the spec's validator service does before attesting),
+  // so a proposer votes for the block it just made.
+  absl::StatusOr<AttestationData> ProduceAttestationData(Slot slot);
 
   // --- Reads (any thread) ---
   ChainHeadInfo HeadInfo() const;

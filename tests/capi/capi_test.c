@@ -109,9 +109,13 @@ static void test_primitives(const beam_buffer* block) {
   CHECK_STATUS(beam_block_cache_get(cache, root, &got), BEAM_OK);
   CHECK(got.len == block->len && memcmp(got.data, block->data, got.len) == 0);
   beam_buffer_free(&got);
-  /* The block's parent is the genesis block: its children list holds the block. */
-  uint8_t block_root[32];
-  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_SIGNED_BLOCK, block->data, block->len, block_root), BEAM_OK);
+  /* The cache keys blocks by block root (not the envelope's hash tree root). */
+  uint8_t block_root[32], envelope_root[32];
+  CHECK_STATUS(beam_block_root(block->data, block->len, block_root), BEAM_OK);
+  CHECK(memcmp(block_root, root, 32) == 0);
+  CHECK_STATUS(beam_hash_tree_root(BEAM_SSZ_SIGNED_BLOCK, block->data, block->len, envelope_root), BEAM_OK);
+  CHECK(memcmp(envelope_root, root, 32) != 0);
+  CHECK_STATUS(beam_block_root((const uint8_t*)"junk", 4, block_root), BEAM_ERR_DECODE);
   beam_buffer children = {NULL, 0};
   uint8_t unknown[32] = {7};
   CHECK_STATUS(beam_block_cache_children(cache, unknown, &children), BEAM_OK);

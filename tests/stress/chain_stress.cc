@@ -98,13 +98,17 @@ class ChainStress : public ::testing::Test {
           EXPECT_LE(status.finalized.slot, status.head.slot);
           std::unique_ptr<bool[]> out(new bool[roots.size()]);
           chain->HasBlocksBatch(roots, absl::Span<bool>(out.get(), roots.size()));
-          if (BorrowedState head = chain->GetHeadState()) EXPECT_LE(head->slot, kSlots);
+          if (BorrowedState head = chain->GetHeadState()) {
+            EXPECT_LE(head->slot, kSlots);
+          }
           if (BorrowedState fin = chain->GetFinalizedState()) {
             EXPECT_LE(fin->latest_finalized.slot, kSlots);
             fin.Release();
           }
           const Root& root = roots[rng() % roots.size()];
-          if (RcState shared = chain->ShareState(root)) EXPECT_EQ(shared->latest_block_header.slot, shared->slot);
+          if (RcState shared = chain->ShareState(root)) {
+            EXPECT_EQ(shared->latest_block_header.slot, shared->slot);
+          }
           (void)chain->SlotOf(root);
           (void)chain->GetSyncStatus();
           if (r == 0) {

@@ -1,0 +1,93 @@
+"""Exceptions raised for beam_status error codes."""
+
+from . import _ffi
+
+
+class BeamError(Exception):
+    """A libbeamcore call failed.
+
+    status:    the beam_status code (a negative int)
+    message:   beam_last_error() right after the failed call
+    rejection: beam_last_rejection() (a leanSpec RejectionReason name for Rejected, else "")
+    function:  the C function that failed (may be "")
+    """
+
+    def __init__(self, status, message="", rejection="", function=""):
+        self.status = status
+        self.message = message
+        self.rejection = rejection
+        self.function = function
+        text = message or f"beam_status {status}"
+        if rejection and not text.startswith(rejection):
+            text = f"{rejection}: {text}"
+        if function:
+            text = f"{function}: {text}"
+        super().__init__(text)
+
+
+class InvalidArgument(BeamError):
+    """BEAM_ERR_INVALID_ARGUMENT: a NULL pointer, bad size or bad enum value."""
+
+
+class DecodeError(BeamError):
+    """BEAM_ERR_DECODE: malformed SSZ."""
+
+
+class Rejected(BeamError):
+    """BEAM_ERR_REJECTED: a consensus rejection; see .rejection."""
+
+
+class NotFound(BeamError, LookupError):
+    """BEAM_ERR_NOT_FOUND (also a LookupError)."""
+
+
+class Unavailable(BeamError):
+    """BEAM_ERR_UNAVAILABLE: not now (e.g. a block waiting for its slot)."""
+
+
+class FailedPrecondition(BeamError):
+    """BEAM_ERR_FAILED_PRECONDITION."""
+
+
+class ResourceExhausted(BeamError):
+    """BEAM_ERR_RESOURCE_EXHAUSTED (e.g. a full queue, out of memory)."""
+
+
+class InternalError(BeamError):
+    """BEAM_ERR_INTERNAL."""
+
+
+class ClosedError(ValueError):
+    """A Node or StateBorrow was used after close()/release(). Raised in Python,
+    before any C call (like I/O on a closed file)."""
+
+
+STATUS_ERRORS = {
+    _ffi.BEAM_ERR_INVALID_ARGUMENT: InvalidArgument,
+    _ffi.BEAM_ERR_DECODE: DecodeError,
+    _ffi.BEAM_ERR_REJECTED: Rejected,
+    _ffi.BEAM_ERR_NOT_FOUND: NotFound,
+    _ffi.BEAM_ERR_UNAVAILABLE: Unavailable,
+    _ffi.BEAM_ERR_FAILED_PRECONDITION: FailedPrecondition,
+    _ffi.BEAM_ERR_RESOURCE_EXHAUSTED: ResourceExhausted,
+    _ffi.BEAM_ERR_INTERNAL: InternalError,
+}
+
+
+def error_for_status(status, message="", rejection="", function=""):
+    """The exception for a non-OK `status` (BeamError itself for unknown codes)."""
+    return STATUS_ERRORS.get(status, BeamError)(status, message, rejection, function)
+
+
+def check(status, function=""):
+    """Raises the matching BeamError unless `status` is BEAM_OK.
+
+    Must run on the thread that made the failed call, before any other beam_* call
+    there: beam_last_error()/beam_last_rejection() are thread-local.
+    """
+    if status == _ffi.BEAM_OK:
+        return
+    lib = _ffi.lib()
+    message = (lib.beam_last_error() or b"").decode("utf-8", "replace")
+    rejection = (lib.beam_last_rejection() or b"").decode("utf-8", "replace")
+    raise error_for_status(status, message, rejection, function)
