@@ -1,5 +1,7 @@
 // beam_node_* and beam_state_borrow_*: a BeamChain behind an opaque handle.
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,12 +14,16 @@
 #include "crypto/xmss/config.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
+#include "wire/messages.h"
 
 struct beam_state_borrow {
   beam::chain::RcState state;
 };
 
 namespace beam::capi {
+
+// Asks a connected peer for `roots` (deduplicated), or tells the host it must.
+void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots);
 
 inline void ToC(const consensus::Checkpoint& c, beam_checkpoint* out) {
   std::memcpy(out->root, c.root.data(), 32);
@@ -29,7 +35,7 @@ namespace {
 // Forwards chain events to the host's network vtable.
 class NetworkObserver final : public chain::ChainObserver {
  public:
-  explicit NetworkObserver(const beam_network_vtable& network) : network_(network) {}
+  NetworkObserver(const beam_network_vtable& network, beam_node* node) : network_(network), node_(node) {}
   void OnAggregates(const std::vector<consensus::SignedAggregatedAttestation>& aggregates) override {
     if (network_.publish_gossip == nullptr) return;
     for (const auto& a : aggregates) {
@@ -37,19 +43,26 @@ class NetworkObserver final : public chain::ChainObserver {
       network_.publish_gossip(BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), network_.user_data);
     }
   }
-  void OnMissingParent(const ssz::Root& parent_root) override {
-    if (network_.request_block != nullptr) network_.request_block(parent_root.data(), network_.user_data);
-  }
+  void OnMissingParent(const ssz::Root& parent_root) override { FetchBlocks(node_, {parent_root}); }
 
  private:
   const beam_network_vtable network_;
+  beam_node* const node_;
 };
 
 }  // namespace
 }  // namespace beam::capi
 
+struct PendingRequest {
+  std::string peer;
+  beam_req_protocol protocol = BEAM_REQ_STATUS;
+  std::vector<beam::ssz::Root> roots;  // BlocksByRoot: what was asked for
+};
+
 struct beam_node {
   bool inline_mode = false;
+  std::atomic<uint64_t> next_request_id{1};
+  beam::LockedMap<uint64_t, PendingRequest> requests{"pending_requests"};
   beam_network_vtable network{};
   std::unique_ptr<beam::crypto::XmssSignatureVerifier> signature_verifier;
   beam::crypto::MockedAggregateVerifier aggregate_verifier;
@@ -59,6 +72,36 @@ struct beam_node {
   std::unique_ptr<beam::chain::BeamChain> chain;  // last: destroyed first
   ~beam_node() { chain.reset(); }
 };
+
+namespace beam::capi {
+
+uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol protocol, const ssz::ByteVec& payload,
+                     std::vector<ssz::Root> roots = {}) {
+  const uint64_t id = node->next_request_id.fetch_add(1);
+  node->requests.Put(id, PendingRequest{peer, protocol, std::move(roots)});
+  node->network.send_request(peer.c_str(), protocol, payload.data(), payload.size(), id, node->network.user_data);
+  return id;
+}
+
+void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots) {
+  chain::BeamChain& chain = *node->chain;
+  std::vector<ssz::Root> to_fetch = chain.SelectRootsToFetch(roots);
+  if (to_fetch.empty()) return;
+  std::optional<std::string> peer = chain.peers().SelectPeer();
+  if (!peer || node->network.send_request == nullptr) {
+    chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetchNoPeers);
+    if (node->network.request_block != nullptr) {
+      for (const ssz::Root& r : to_fetch) node->network.request_block(r.data(), node->network.user_data);
+    }
+    return;
+  }
+  wire::BlocksByRootRequest request;
+  request.roots.items = to_fetch;
+  SendRequest(node, *peer, BEAM_REQ_BLOCKS_BY_ROOT, ssz::Encode(request), to_fetch);
+  chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetched);
+}
+
+}  // namespace beam::capi
 
 namespace {
 
@@ -132,10 +175,13 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
     }
 
     auto node = std::make_unique<beam_node>();
-    if (config->network != nullptr) node->network = *config->network;
+    if (config->network != nullptr) {
+      // Versioned: copy what the host's struct has; later fields stay NULL.
+      std::memcpy(&node->network, config->network, std::min(config->network->struct_size, sizeof(beam_network_vtable)));
+    }
     node->signature_verifier = std::make_unique<crypto::XmssSignatureVerifier>(
         capi::RawEnum(config->xmss_scheme) == BEAM_XMSS_PROD ? crypto::xmss::kProdConfig : crypto::xmss::kTestConfig);
-    node->observer = std::make_unique<capi::NetworkObserver>(node->network);
+    node->observer = std::make_unique<capi::NetworkObserver>(node->network, node.get());
     chain::ChainConfig chain_config;
     chain_config.chain_worker = config->chain_worker != 0;
     chain_config.is_aggregator = config->is_aggregator != 0;
@@ -236,7 +282,9 @@ BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, 
     if (!proof.ok()) return capi::Fail(proof.status());
     consensus::SignedBlock signed_block{produced->block, {}};
     signed_block.proof.proof.bytes = std::move(*proof);
-    return capi::ToBuffer(ssz::Encode(signed_block), signed_block_out);
+    ssz::ByteVec bytes = ssz::Encode(signed_block);
+    node->chain->RecordBlockSsz(produced->block_root, bytes);  // served to peers
+    return capi::ToBuffer(bytes, signed_block_out);
   });
 }
 
@@ -247,6 +295,121 @@ BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint
     absl::StatusOr<consensus::AttestationData> data = node->chain->ProduceAttestationData(slot);
     if (!data.ok()) return capi::Fail(data.status());
     return capi::ToBuffer(ssz::Encode(*data), out);
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_peer_connected(beam_node* node, const char* peer_id) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_peer_connected"); s != BEAM_OK) return s;
+    if (peer_id == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_peer_connected: peer_id is NULL");
+    node->chain->peers().Connect(peer_id, 0);
+    if (node->network.send_request != nullptr) {
+      capi::SendRequest(node, peer_id, BEAM_REQ_STATUS, ssz::Encode(node->chain->GetStatus()));
+    }
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_peer_disconnected(beam_node* node, const char* peer_id) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_peer_disconnected"); s != BEAM_OK) return s;
+    if (peer_id == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_peer_disconnected: peer_id is NULL");
+    if (!node->chain->peers().Disconnect(peer_id)) return capi::Fail(BEAM_ERR_NOT_FOUND, "unknown peer");
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_id, beam_req_protocol protocol,
+                                             const uint8_t* ssz, size_t len, uint64_t request_id) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_on_request"); s != BEAM_OK) return s;
+    const beam_network_vtable& net = node->network;
+    auto end = [&](int32_t result) {
+      if (net.send_response_end != nullptr) net.send_response_end(request_id, result, net.user_data);
+    };
+    auto chunk = [&](const ssz::ByteVec& bytes) {
+      if (net.send_response_chunk != nullptr) net.send_response_chunk(request_id, bytes.data(), bytes.size(), net.user_data);
+    };
+    switch (capi::RawEnum(protocol)) {
+      case BEAM_REQ_STATUS: {
+        absl::StatusOr<wire::Status> theirs = DecodeArg<wire::Status>(ssz, len, "status request");
+        if (!theirs.ok()) {
+          end(1);
+          return capi::Fail(theirs.status());
+        }
+        if (peer_id != nullptr) node->chain->peers().SetLatestStatus(peer_id, *theirs);
+        chunk(ssz::Encode(node->chain->GetStatus()));
+        end(0);
+        return capi::Ok();
+      }
+      case BEAM_REQ_BLOCKS_BY_ROOT: {
+        absl::StatusOr<wire::BlocksByRootRequest> request =
+            DecodeArg<wire::BlocksByRootRequest>(ssz, len, "blocks_by_root request");
+        if (!request.ok()) {
+          end(1);
+          return capi::Fail(request.status());
+        }
+        for (const ssz::Root& root : request->roots.items) {
+          if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) chunk(*block);
+        }
+        end(0);
+        return capi::Ok();
+      }
+    }
+    end(1);
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_request: unknown protocol");
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t request_id, const uint8_t* ssz,
+                                                    size_t len) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_on_response_chunk"); s != BEAM_OK) return s;
+    std::optional<PendingRequest> request = node->requests.Get(request_id);
+    if (!request) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_chunk: unknown request id");
+    chain::BeamChain& chain = *node->chain;
+    if (request->protocol == BEAM_REQ_STATUS) {
+      absl::StatusOr<wire::Status> status = DecodeArg<wire::Status>(ssz, len, "status response");
+      if (!status.ok()) return capi::Fail(status.status());
+      chain.peers().SetLatestStatus(request->peer, *status);
+      if (!chain.HasBlock(status->head.root)) capi::FetchBlocks(node, {status->head.root});
+      return capi::Ok();
+    }
+    absl::StatusOr<consensus::SignedBlock> block = DecodeArg<consensus::SignedBlock>(ssz, len, "block response");
+    if (!block.ok()) return capi::Fail(block.status());
+    const ssz::Root root = ssz::HashTreeRoot(block->block);
+    if (std::find(request->roots.begin(), request->roots.end(), root) == request->roots.end()) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_response_chunk: a block that was not requested");
+    }
+    if (node->inline_mode) {
+      absl::Status s = chain.OnBlock(*block, root);
+      // A block waiting for its parent is fine: the parent is being fetched.
+      if (!s.ok() && consensus::GetRejectionReason(s) != consensus::RejectionReason::kUNKNOWN_PARENT_BLOCK &&
+          !absl::IsUnavailable(s)) {
+        return capi::Fail(s);
+      }
+      return capi::Ok();
+    }
+    if (!chain.SubmitBlock(std::move(*block), root)) {
+      return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "the block queue is full; the block was dropped");
+    }
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_response_end(beam_node* node, uint64_t request_id, int32_t result) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = NodeArg(node, "beam_node_on_response_end"); s != BEAM_OK) return s;
+    std::optional<PendingRequest> request = node->requests.FetchRemove(request_id);
+    if (!request) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_end: unknown request id");
+    // Roots the answer did not deliver may be asked for again (from another peer).
+    std::vector<ssz::Root> missing;
+    for (const ssz::Root& r : request->roots) {
+      if (!node->chain->HasBlock(r) && !node->chain->block_cache().Contains(r)) missing.push_back(r);
+    }
+    node->chain->ForgetPendingFetch(missing);
+    (void)result;
+    return capi::Ok();
   });
 }
 

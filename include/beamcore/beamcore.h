@@ -131,16 +131,35 @@ typedef enum beam_topic_kind {
   BEAM_TOPIC_AGGREGATE = 3     /* SignedAggregatedAttestation */
 } beam_topic_kind;
 
-/* Host networking. Called from the node's chain thread; must not block for long
+/* Req/resp protocols the node speaks (payloads are SSZ: Status; BlocksByRootRequest
+ * answered by SignedBlock chunks). */
+typedef enum beam_req_protocol {
+  BEAM_REQ_STATUS = 1,
+  BEAM_REQ_BLOCKS_BY_ROOT = 2
+} beam_req_protocol;
+
+/* Host networking. Called from the node's chain thread or from the thread calling
+ * into the node; must not block for long
  * and must not call back into the node (in particular, destroying the node from its
  * own callback would make its thread wait for itself). Any callback may be NULL. */
 typedef struct beam_network_vtable {
   size_t struct_size;
   /* Publish `ssz` on the gossip topic of `kind`. */
   void (*publish_gossip)(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data);
-  /* The node needs the block `root` (a parent it has not seen). */
+  /* The node needs the block `root` (a parent it has not seen) and has no connected
+   * peer to ask; a host may fetch it by other means. */
   void (*request_block)(const uint8_t root[32], void* user_data);
   void* user_data;
+  /* --- Fields below were added after the first version; a host whose struct_size
+   * ends before them gets none of them. --- */
+  /* Send a request to `peer_id`; answer with beam_node_on_response_chunk/_end and the
+   * same request id. */
+  void (*send_request)(const char* peer_id, beam_req_protocol protocol, const uint8_t* ssz, size_t len,
+                       uint64_t request_id, void* user_data);
+  /* Answer to a request the host passed to beam_node_on_request. */
+  void (*send_response_chunk)(uint64_t request_id, const uint8_t* ssz, size_t len, void* user_data);
+  /* End of the answer; result 0 = success, 1 = invalid request, 2 = server error. */
+  void (*send_response_end)(uint64_t request_id, int32_t result, void* user_data);
 } beam_network_vtable;
 
 typedef enum beam_xmss_scheme { BEAM_XMSS_TEST = 0, BEAM_XMSS_PROD = 1 } beam_xmss_scheme;
@@ -176,6 +195,20 @@ BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval);
  * with the chain worker on it is queued and BEAM_OK means "accepted for processing". */
 BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kind, const uint8_t* ssz, size_t len,
                                             const char* peer_id);
+/* Thread-safe. Peer events: on connect the node asks the peer for its Status and
+ * then fetches what it is missing (the peer's head and its unknown ancestors). */
+BEAM_EXPORT beam_status beam_node_peer_connected(beam_node* node, const char* peer_id);
+BEAM_EXPORT beam_status beam_node_peer_disconnected(beam_node* node, const char* peer_id);
+/* Thread-safe. A request from `peer_id`; the node answers through send_response_chunk
+ * and send_response_end (before returning). */
+BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_id, beam_req_protocol protocol,
+                                             const uint8_t* ssz, size_t len, uint64_t request_id);
+/* Thread-safe. A response chunk / the end of the response for a request the node sent.
+ * BEAM_ERR_NOT_FOUND for an unknown (or finished) request id. */
+BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t request_id, const uint8_t* ssz,
+                                                    size_t len);
+BEAM_EXPORT beam_status beam_node_on_response_end(beam_node* node, uint64_t request_id, int32_t result);
+
 /* Thread-safe. Waits until everything queued so far has been processed. */
 BEAM_EXPORT beam_status beam_node_wait_idle(beam_node* node);
 

@@ -334,6 +334,7 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   }
   m_.block_processing_seconds->Observe(SecondsSince(import_start));
   m_.blocks_imported->Increment();
+  block_store_.Put(root, ssz::Encode(signed_block));
   if (info.head.root != old_head.root && info.head.root != root) {
     m_.reorgs->Increment();
   } else if (info.head.root == root && block.parent_root != old_head.root) {

@@ -184,6 +184,15 @@ class BeamChain final : private ChainWorkHandler {
   // number of roots asked for.
   std::vector<Root> SelectRootsToFetch(absl::Span<const Root> roots);
   void ReportFetch(absl::Span<const Root> roots, FetchOutcome outcome);
+  // A finished request did not deliver these roots: they may be fetched again.
+  void ForgetPendingFetch(absl::Span<const Root> roots) {
+    for (const Root& r : roots) pending_block_roots_.Remove(r);
+  }
+
+  // Imported blocks as SSZ, for serving BlocksByRoot (in memory until storage lands).
+  std::optional<ssz::ByteVec> GetBlockSsz(const Root& root) const { return block_store_.Get(root); }
+  // Records a block this node produced and signed (imports record theirs).
+  void RecordBlockSsz(const Root& root, ssz::ByteVec ssz) { block_store_.Put(root, std::move(ssz)); }
 
   BlockCache& block_cache() { return block_cache_; }
   ConnectedPeers& peers() { return peers_; }
@@ -221,6 +230,7 @@ class BeamChain final : private ChainWorkHandler {
   BlockCache block_cache_;
   LockedMap<Root, std::string> invalid_blocks_{"invalid_blocks", kNetworkTier};
   LockedMap<Root, uint64_t> pending_block_roots_{"pending_block_roots", kNetworkTier};
+  LockedMap<Root, ssz::ByteVec> block_store_{"block_store", kNetworkTier};
   ConnectedPeers peers_;
 
   // Tier 3.
