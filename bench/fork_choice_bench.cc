@@ -60,6 +60,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "synthetic_state.h"  // IterationTimes, Seconds
 #include "forkchoice/proto_array.h"
 #include "forkchoice/spec_lmd_ghost.h"
 
@@ -79,22 +80,6 @@ constexpr int kBranchEvery = 8;       // every 8th main block starts a side bran
 constexpr size_t kVoteWindow = 64;    // votes go to the last 64 main blocks (+ branch tips)
 constexpr size_t kJustifiedLag = 32;  // the normal-case start: 32 main blocks behind the tip
 constexpr int64_t kSpecSlowIterations = 3;
-
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-class IterationTimes {
- public:
-  void Add(double seconds) { samples_.push_back(seconds); }
-  double MedianMicros() {
-    if (samples_.empty()) return 0;
-    auto mid = samples_.begin() + static_cast<ptrdiff_t>(samples_.size() / 2);
-    std::nth_element(samples_.begin(), mid, samples_.end());
-    return *mid * 1e6;
-  }
-
- private:
-  std::vector<double> samples_;
-};
 
 // splitmix64: deterministic and cheap.
 class Rng {

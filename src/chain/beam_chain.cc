@@ -320,9 +320,7 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
       TieredWriterLock lock(&fc_mu_, kSiteFcImport);
       old_head = Checkpoint{store_->head(), store_->head_slot()};
       imported = store_->ImportVerifiedBlock(signed_block, root, committed.share());
-      info = ChainHeadInfo{store_->time(), Checkpoint{store_->head(), store_->head_slot()},
-                           Checkpoint{store_->safe_target(), *store_->BlockSlot(store_->safe_target())},
-                           store_->latest_justified(), store_->latest_finalized()};
+      info = HeadInfoLocked();
     }
     committed.Release();
   }
@@ -489,15 +487,10 @@ absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation
 }
 
 absl::Status BeamChain::OnGossipAggregate(const SignedAggregatedAttestation& aggregate) {
-  const std::vector<ValidatorIndex> participants = forkchoice::ParticipantIndices(aggregate.proof.participants);
   absl::StatusOr<RcState> target_state = absl::InternalError("unset");
   {
     TieredReaderLock lock(&fc_mu_, kSiteFcRead);
-    absl::Status valid = store_->ValidateAttestation(aggregate.data);
-    if (valid.ok() && participants.empty()) {
-      valid = consensus::Reject(RejectionReason::kEMPTY_AGGREGATION_BITS, "aggregate names no participants");
-    }
-    target_state = valid.ok() ? store_->PrecheckAttestation(aggregate.data, participants) : valid;
+    target_state = store_->PrecheckAggregate(aggregate);
   }
   absl::Status s = target_state.status();
   if (s.ok()) s = forkchoice::Store::VerifyAggregateProof(crypto_, **target_state, aggregate);
@@ -608,6 +601,10 @@ absl::StatusOr<AttestationData> BeamChain::ProduceAttestationData(Slot slot) {
 
 ChainHeadInfo BeamChain::HeadInfo() const {
   TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+  return HeadInfoLocked();
+}
+
+ChainHeadInfo BeamChain::HeadInfoLocked() const {
   return ChainHeadInfo{store_->time(), Checkpoint{store_->head(), store_->head_slot()},
                        Checkpoint{store_->safe_target(), *store_->BlockSlot(store_->safe_target())},
                        store_->latest_justified(), store_->latest_finalized()};

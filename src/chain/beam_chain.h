@@ -217,6 +217,7 @@ class BeamChain final : private ChainWorkHandler {
   void MarkInvalid(const Root& root, const absl::Status& why);
   Root BlockRootOf(const SignedBlock& block, std::optional<Root> root, const char* site);
   void UpdateSlotGauges(const ChainHeadInfo& info);
+  ChainHeadInfo HeadInfoLocked() const ABSL_SHARED_LOCKS_REQUIRED(fc_mu_);
 
   const ChainConfig config_;
   forkchoice::StoreCrypto crypto_;  // with key_cache_ below

@@ -111,19 +111,27 @@ bool Store::CheckpointIsAncestor(const Checkpoint& ancestor, const Checkpoint& d
   return a != ProtoArray::kNone && proto_.slot(a) == ancestor.slot && proto_.root(a) == ancestor.root;
 }
 
-absl::flat_hash_map<Root, int64_t> Store::BlockWeights() const {
-  // From scratch, as the spec does: this is a diagnostic, not the head path.
-  const Slot finalized_slot = latest_finalized_.slot;
+absl::flat_hash_map<ProtoArray::Index, int64_t> Store::WeightsFromScratch(const PayloadPool& pool,
+                                                                         Slot start_slot) const {
+  // The spec's _accumulate_ancestor_weights: count the latest votes per head, then
+  // credit each head and its ancestors above the start slot.
   absl::flat_hash_map<ProtoArray::Index, int64_t> per_head;
-  for (const auto& [v, entry] : ExtractLatestVotes(known_payloads_, finalized_slot)) {
+  for (const auto& [v, entry] : ExtractLatestVotes(pool, latest_finalized_.slot)) {
     if (std::optional<ProtoArray::Index> i = proto_.IndexOf(entry->data.head.root)) ++per_head[*i];
   }
-  absl::flat_hash_map<Root, int64_t> weights;
+  absl::flat_hash_map<ProtoArray::Index, int64_t> weights;
   for (const auto& [head, count] : per_head) {
-    for (ProtoArray::Index n = head; n != ProtoArray::kNone && proto_.slot(n) > finalized_slot; n = proto_.parent(n)) {
-      weights[proto_.root(n)] += count;
+    for (ProtoArray::Index n = head; n != ProtoArray::kNone && proto_.slot(n) > start_slot; n = proto_.parent(n)) {
+      weights[n] += count;
     }
   }
+  return weights;
+}
+
+absl::flat_hash_map<Root, int64_t> Store::BlockWeights() const {
+  // From scratch, as the spec does: this is a diagnostic, not the head path.
+  absl::flat_hash_map<Root, int64_t> weights;
+  for (const auto& [n, w] : WeightsFromScratch(known_payloads_, latest_finalized_.slot)) weights[proto_.root(n)] = w;
   return weights;
 }
 
@@ -237,20 +245,8 @@ void Store::UpdateSafeTarget() {
   const uint64_t num_validators = states_.at(head_)->validators.size();
   const int64_t min_score = static_cast<int64_t>((num_validators * 2 + 2) / 3);
   const ProtoArray::Index start = NodeOf(latest_justified_.root);
-  const Slot start_slot = proto_.slot(start);
-
-  // Weights from the pending pool only: count the votes per head, then credit each
-  // head's ancestors above the start slot.
-  absl::flat_hash_map<ProtoArray::Index, int64_t> per_head;
-  for (const auto& [v, entry] : ExtractLatestVotes(new_payloads_, latest_finalized_.slot)) {
-    if (std::optional<ProtoArray::Index> i = proto_.IndexOf(entry->data.head.root)) ++per_head[*i];
-  }
-  absl::flat_hash_map<ProtoArray::Index, int64_t> weights;
-  for (const auto& [head, count] : per_head) {
-    for (ProtoArray::Index n = head; n != ProtoArray::kNone && proto_.slot(n) > start_slot; n = proto_.parent(n)) {
-      weights[n] += count;
-    }
-  }
+  // Weights from the pending pool only.
+  const absl::flat_hash_map<ProtoArray::Index, int64_t> weights = WeightsFromScratch(new_payloads_, proto_.slot(start));
   const ProtoArray::Index safe = proto_.FindHeadWithThreshold(start, min_score, [&](ProtoArray::Index n) {
     auto it = weights.find(n);
     return it == weights.end() ? int64_t{0} : it->second;
@@ -323,16 +319,13 @@ absl::StatusOr<std::vector<SignedAggregatedAttestation>> Store::ExecuteAggregati
       raw.push_back(crypto::RawSignature{s.validator_index, *key, &s.signature});
     }
     std::vector<crypto::ChildProof> child_proofs;
+    const auto key_of = [&](ValidatorIndex v) {
+      return PublicKeyOf(crypto, *plan.head_state, v, crypto::KeyRole::kAttestation);
+    };
     for (const SingleMessageAggregate& c : job.children) {
-      crypto::ChildProof child;
-      child.proof = ssz::ByteView(c.proof.bytes.data(), c.proof.bytes.size());
-      for (ValidatorIndex v : ParticipantIndices(c.participants)) {
-        absl::StatusOr<crypto::xmss::PublicKey> key =
-            PublicKeyOf(crypto, *plan.head_state, v, crypto::KeyRole::kAttestation);
-        if (!key.ok()) return key.status();
-        child.public_keys.push_back(*key);
-      }
-      child_proofs.push_back(std::move(child));
+      absl::StatusOr<crypto::ChildProof> child = validator::ChildProofWithKeys(c, key_of);
+      if (!child.ok()) return child.status();
+      child_proofs.push_back(std::move(*child));
     }
     absl::StatusOr<ssz::ByteVec> proof =
         crypto.prover->AggregateSingleMessage(child_proofs, raw, ssz::HashTreeRoot(job.data), job.data.slot);
@@ -441,6 +434,17 @@ absl::StatusOr<std::shared_ptr<const State>> Store::PrecheckAttestation(
   return target_state;
 }
 
+absl::StatusOr<std::shared_ptr<const State>> Store::PrecheckAggregate(
+    const SignedAggregatedAttestation& aggregate) const {
+  // The spec's order: validation, then an empty participant set, then the registry.
+  const std::vector<ValidatorIndex> participants = ParticipantIndices(aggregate.proof.participants);
+  absl::StatusOr<std::shared_ptr<const State>> target_state = PrecheckAttestation(aggregate.data, participants);
+  if (target_state.ok() && participants.empty()) {
+    return Reject(RejectionReason::kEMPTY_AGGREGATION_BITS, "aggregate names no participants");
+  }
+  return target_state;
+}
+
 absl::Status Store::VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
                                                const SignedAttestation& attestation) {
   absl::StatusOr<crypto::xmss::PublicKey> key =
@@ -498,12 +502,7 @@ absl::Status Store::OnGossipAttestation(const SignedAttestation& attestation, bo
 }
 
 absl::Status Store::OnGossipAggregatedAttestation(const SignedAggregatedAttestation& aggregate) {
-  if (absl::Status s = ValidateAttestation(aggregate.data); !s.ok()) return s;
-  const std::vector<ValidatorIndex> participants = ParticipantIndices(aggregate.proof.participants);
-  if (participants.empty()) {
-    return Reject(RejectionReason::kEMPTY_AGGREGATION_BITS, "aggregate names no participants");
-  }
-  absl::StatusOr<std::shared_ptr<const State>> target_state = PrecheckAttestation(aggregate.data, participants);
+  absl::StatusOr<std::shared_ptr<const State>> target_state = PrecheckAggregate(aggregate);
   if (!target_state.ok()) return target_state.status();
   if (absl::Status s = VerifyAggregateProof(crypto_, **target_state, aggregate); !s.ok()) return s;
   return AddGossipAggregate(aggregate);

@@ -112,6 +112,8 @@ class Store {
   // have moved on meanwhile) to record the vote.
   absl::StatusOr<std::shared_ptr<const State>> PrecheckAttestation(const consensus::AttestationData& data,
                                                                    absl::Span<const ValidatorIndex> validators) const;
+  // PrecheckAttestation for an aggregate's participants, plus EMPTY_AGGREGATION_BITS.
+  absl::StatusOr<std::shared_ptr<const State>> PrecheckAggregate(const SignedAggregatedAttestation& aggregate) const;
   static absl::Status VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
                                                  const SignedAttestation& attestation);
   static absl::Status VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,
@@ -214,6 +216,9 @@ class Store {
     return PublicKeyOf(crypto_, state, index, role);
   }
   ProtoArray::Index NodeOf(const Root& root) const { return *proto_.IndexOf(root); }
+  // Vote weight per node above `start_slot` from `pool`'s latest votes, computed
+  // from scratch (safe target, diagnostics).
+  absl::flat_hash_map<ProtoArray::Index, int64_t> WeightsFromScratch(const PayloadPool& pool, Slot start_slot) const;
   void InsertBlock(const Root& root, const Block& block, std::shared_ptr<const State> post_state);
   // Known-pool mutations go through these so the vote tracker follows.
   void KnownAdd(const consensus::AttestationData& data, const SingleMessageAggregate& proof, bool front);

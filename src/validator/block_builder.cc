@@ -30,6 +30,19 @@ consensus::AggregationBits AggregationBitsFromIndices(const std::vector<Validato
   return bits;
 }
 
+absl::StatusOr<crypto::ChildProof> ChildProofWithKeys(
+    const SingleMessageAggregate& proof,
+    const std::function<absl::StatusOr<crypto::xmss::PublicKey>(ValidatorIndex)>& attestation_key) {
+  crypto::ChildProof child;
+  child.proof = ssz::ByteView(proof.proof.bytes.data(), proof.proof.bytes.size());
+  for (ValidatorIndex v : ParticipantIndices(proof.participants)) {
+    absl::StatusOr<crypto::xmss::PublicKey> key = attestation_key(v);
+    if (!key.ok()) return key.status();
+    child.public_keys.push_back(*key);
+  }
+  return child;
+}
+
 std::vector<const SingleMessageAggregate*> SelectProofsForCoverage(const std::vector<SingleMessageAggregate>* priority,
                                                                    const std::vector<SingleMessageAggregate>* fallback,
                                                                    std::vector<ValidatorIndex>* covered_out) {
@@ -194,15 +207,10 @@ absl::StatusOr<BuiltBlock> BuildBlock(const BlockBuildInputs& in) {
         std::vector<crypto::ChildProof> children;
         std::vector<ValidatorIndex> all;
         for (const SingleMessageAggregate* p : group) {
-          crypto::ChildProof child;
-          child.proof = ssz::ByteView(p->proof.bytes.data(), p->proof.bytes.size());
-          for (ValidatorIndex v : ParticipantIndices(p->participants)) {
-            absl::StatusOr<crypto::xmss::PublicKey> key = in.attestation_key(v);
-            if (!key.ok()) return key.status();
-            child.public_keys.push_back(*key);
-            all.push_back(v);
-          }
-          children.push_back(std::move(child));
+          absl::StatusOr<crypto::ChildProof> child = ChildProofWithKeys(*p, in.attestation_key);
+          if (!child.ok()) return child.status();
+          children.push_back(std::move(*child));
+          for (ValidatorIndex v : ParticipantIndices(p->participants)) all.push_back(v);
         }
         absl::StatusOr<ssz::ByteVec> bytes =
             in.prover->AggregateSingleMessage(children, {}, ssz::HashTreeRoot(*data), data->slot);

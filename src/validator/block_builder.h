@@ -52,6 +52,12 @@ std::vector<const consensus::SingleMessageAggregate*> SelectProofsForCoverage(
     const std::vector<consensus::SingleMessageAggregate>* fallback,
     std::vector<consensus::ValidatorIndex>* covered = nullptr);
 
+// A proof as a prover input: its bytes (borrowed from `proof`) and the attestation keys
+// of its participants, in participant order, looked up with `attestation_key`.
+absl::StatusOr<crypto::ChildProof> ChildProofWithKeys(
+    const consensus::SingleMessageAggregate& proof,
+    const std::function<absl::StatusOr<crypto::xmss::PublicKey>(consensus::ValidatorIndex)>& attestation_key);
+
 // AggregationBits.from_indices: `indices` must be ascending and non-empty.
 consensus::AggregationBits AggregationBitsFromIndices(const std::vector<consensus::ValidatorIndex>& indices);
 
