@@ -1,4 +1,5 @@
-// beam_node_* and beam_state_borrow_*: a BeamChain behind an opaque handle.
+// beam_node_* (lifecycle, ingress, duties, reads) and beam_state_borrow_*: a BeamChain
+// behind an opaque handle. Peers and req/resp are in reqresp.cc.
 
 #include <algorithm>
 #include <atomic>
@@ -6,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "capi_internal.h"
 #include "chain/beam_chain.h"
+#include "node_internal.h"
 #include "consensus/rejection.h"
 #include "crypto/aggregate_prover.h"
 #include "crypto/verifier.h"
@@ -22,9 +25,6 @@ struct beam_state_borrow {
 
 namespace beam::capi {
 
-// Asks a connected peer for `roots` (deduplicated), or tells the host it must.
-void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots);
-
 inline void ToC(const consensus::Checkpoint& c, beam_checkpoint* out) {
   std::memcpy(out->root, c.root.data(), 32);
   out->slot = c.slot;
@@ -32,73 +32,78 @@ inline void ToC(const consensus::Checkpoint& c, beam_checkpoint* out) {
 
 namespace {
 
-// Forwards chain events to the host's network vtable.
-class NetworkObserver final : public chain::ChainObserver {
+// Forwards chain events to the host: aggregates to publish, parents to fetch, the
+// peers of invalid gossip blocks to report, and log lines.
+class NodeObserver final : public chain::ChainObserver {
  public:
-  NetworkObserver(const beam_network_vtable& network, beam_node* node) : network_(network), node_(node) {}
+  explicit NodeObserver(beam_node* node) : node_(node) {}
   void OnAggregates(const std::vector<consensus::SignedAggregatedAttestation>& aggregates) override {
-    if (network_.publish_gossip == nullptr) return;
+    const beam_network_vtable& net = node_->network;
+    if (net.publish_gossip == nullptr) return;
     for (const auto& a : aggregates) {
       const ssz::ByteVec bytes = ssz::Encode(a);
-      network_.publish_gossip(BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), network_.user_data);
+      net.publish_gossip(BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), net.user_data);
     }
   }
   void OnMissingParent(const ssz::Root& parent_root) override { FetchBlocks(node_, {parent_root}); }
+  void OnBlockImported(const ssz::Root& root, uint64_t slot) override {
+    node_->block_sources.Remove(root);
+    if (node_->LogEnabled(BEAM_LOG_DEBUG)) {
+      node_->Log(BEAM_LOG_DEBUG, absl::StrCat("imported block ", ssz::ToHex(root), " at slot ", slot));
+    }
+  }
+  void OnBlockRejected(const ssz::Root& root, const absl::Status& why) override {
+    std::optional<std::string> peer = node_->block_sources.FetchRemove(root);
+    node_->Log(BEAM_LOG_WARN, absl::StrCat("rejected block ", ssz::ToHex(root), ": ", why.message()));
+    // Late blocks (at or below the finalized slot) are not the sender's fault.
+    if (peer && !absl::IsFailedPrecondition(why)) {
+      node_->ReportPeer(*peer, BEAM_PEER_LOW_TOLERANCE, absl::StrCat("invalid block: ", why.message()));
+    }
+  }
+  void OnJustified(const consensus::Checkpoint& c) override {
+    node_->Log(BEAM_LOG_INFO, absl::StrCat("justified slot ", c.slot, " root ", ssz::ToHex(c.root)));
+  }
+  void OnFinalized(const consensus::Checkpoint& c) override {
+    node_->Log(BEAM_LOG_INFO, absl::StrCat("finalized slot ", c.slot, " root ", ssz::ToHex(c.root)));
+  }
 
  private:
-  const beam_network_vtable network_;
   beam_node* const node_;
 };
 
 }  // namespace
-}  // namespace beam::capi
 
-struct PendingRequest {
-  std::string peer;
-  beam_req_protocol protocol = BEAM_REQ_STATUS;
-  std::vector<beam::ssz::Root> roots;  // BlocksByRoot: what was asked for
-};
+HostClockDriver::HostClockDriver(const beam_clock_vtable& clock, uint64_t genesis_time_s,
+                                 std::function<void(uint64_t)> tick)
+    : clock_(clock), genesis_ms_(genesis_time_s * 1000), tick_(std::move(tick)), thread_([this] { Run(); }) {}
 
-struct beam_node {
-  bool inline_mode = false;
-  std::atomic<uint64_t> next_request_id{1};
-  beam::LockedMap<uint64_t, PendingRequest> requests{"pending_requests"};
-  beam_network_vtable network{};
-  std::unique_ptr<beam::crypto::XmssSignatureVerifier> signature_verifier;
-  beam::crypto::MockedAggregateVerifier aggregate_verifier;
-  beam::crypto::MockedAggregateProver prover;
-  beam::metrics::Registry registry;
-  std::unique_ptr<beam::capi::NetworkObserver> observer;
-  std::unique_ptr<beam::chain::BeamChain> chain;  // last: destroyed first
-  ~beam_node() { chain.reset(); }
-};
-
-namespace beam::capi {
-
-uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol protocol, const ssz::ByteVec& payload,
-                     std::vector<ssz::Root> roots = {}) {
-  const uint64_t id = node->next_request_id.fetch_add(1);
-  node->requests.Put(id, PendingRequest{peer, protocol, std::move(roots)});
-  node->network.send_request(peer.c_str(), protocol, payload.data(), payload.size(), id, node->network.user_data);
-  return id;
+HostClockDriver::~HostClockDriver() {
+  {
+    MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  cv_.SignalAll();
+  thread_.join();
 }
 
-void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots) {
-  chain::BeamChain& chain = *node->chain;
-  std::vector<ssz::Root> to_fetch = chain.SelectRootsToFetch(roots);
-  if (to_fetch.empty()) return;
-  std::optional<std::string> peer = chain.peers().SelectPeer();
-  if (!peer || node->network.send_request == nullptr) {
-    chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetchNoPeers);
-    if (node->network.request_block != nullptr) {
-      for (const ssz::Root& r : to_fetch) node->network.request_block(r.data(), node->network.user_data);
+void HostClockDriver::Run() {
+  uint64_t last = 0;
+  bool ticked = false;
+  MutexLock lock(&mu_);
+  while (!stop_) {
+    const uint64_t now = clock_.now_ms(clock_.user_data);
+    const uint64_t since = now > genesis_ms_ ? now - genesis_ms_ : 0;
+    const uint64_t interval = since / consensus::kMillisecondsPerInterval;
+    if (!ticked || interval > last) {
+      mu_.Unlock();  // never call into the node holding our lock (destroy waits on it)
+      tick_(interval);
+      mu_.Lock();
+      last = interval;
+      ticked = true;
     }
-    return;
+    const uint64_t until_next = consensus::kMillisecondsPerInterval - since % consensus::kMillisecondsPerInterval;
+    cv_.WaitFor(&mu_, std::chrono::milliseconds(std::min<uint64_t>(until_next, 100)));
   }
-  wire::BlocksByRootRequest request;
-  request.roots.items = to_fetch;
-  SendRequest(node, *peer, BEAM_REQ_BLOCKS_BY_ROOT, ssz::Encode(request), to_fetch);
-  chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetched);
 }
 
 }  // namespace beam::capi
@@ -107,6 +112,8 @@ namespace {
 
 using namespace beam;
 using capi::ToC;
+
+constexpr size_t kMaxTrackedBlockSources = 4096;
 
 beam_status NodeArg(const beam_node* node, const char* fn) {
   if (node == nullptr || node->chain == nullptr) {
@@ -149,7 +156,7 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
     if (capi::RawEnum(config->xmss_scheme) != BEAM_XMSS_TEST && capi::RawEnum(config->xmss_scheme) != BEAM_XMSS_PROD) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown xmss_scheme");
     }
-    if (capi::RawEnum(config->proof_mode) != BEAM_PROOFS_MOCKED) {
+    if (capi::RawEnum(config->proof_mode) != BEAM_PROOFS_MOCKED && capi::RawEnum(config->proof_mode) != BEAM_PROOFS_HOST) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown proof_mode");
     }
     absl::StatusOr<consensus::State> state =
@@ -173,27 +180,82 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
         !capi::StructSizeOk(config->network, offsetof(beam_network_vtable, user_data) + sizeof(void*))) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: network vtable struct_size is too small");
     }
+    // Fields after `network` exist only when the host's struct_size covers them.
+    auto has = [&](size_t offset, size_t size) { return config->struct_size >= offset + size; };
+    const beam_clock_vtable* clock = has(offsetof(beam_node_config, clock), sizeof(void*)) ? config->clock : nullptr;
+    const beam_crypto_vtable* host_crypto =
+        has(offsetof(beam_node_config, crypto), sizeof(void*)) ? config->crypto : nullptr;
+    const beam_log_sink* log = has(offsetof(beam_node_config, log), sizeof(void*)) ? config->log : nullptr;
+    const uint32_t timeout_ms =
+        has(offsetof(beam_node_config, request_timeout_ms), sizeof(uint32_t)) ? config->request_timeout_ms : 0;
+    const uint32_t range_batch =
+        has(offsetof(beam_node_config, range_sync_batch), sizeof(uint32_t)) ? config->range_sync_batch : 0;
+    if (clock != nullptr && (!capi::StructSizeOk(clock, offsetof(beam_clock_vtable, user_data) + sizeof(void*)) ||
+                             clock->now_ms == nullptr)) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: clock vtable is too small or has no now_ms");
+    }
+    if (log != nullptr && !capi::StructSizeOk(log, offsetof(beam_log_sink, user_data) + sizeof(void*))) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: log sink struct_size is too small");
+    }
+    const bool host_proofs = capi::RawEnum(config->proof_mode) == BEAM_PROOFS_HOST;
+    if (host_proofs && (host_crypto == nullptr ||
+                        !capi::StructSizeOk(host_crypto, offsetof(beam_crypto_vtable, user_data) + sizeof(void*)))) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT,
+                        "beam_node_create: BEAM_PROOFS_HOST needs a crypto vtable (with a full struct_size)");
+    }
+    if (range_batch > wire::kMaxRequestBlocks) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: range_sync_batch is above 1024");
+    }
 
     auto node = std::make_unique<beam_node>();
     if (config->network != nullptr) {
       // Versioned: copy what the host's struct has; later fields stay NULL.
       std::memcpy(&node->network, config->network, std::min(config->network->struct_size, sizeof(beam_network_vtable)));
     }
+    if (log != nullptr) std::memcpy(&node->log, log, std::min(log->struct_size, sizeof(beam_log_sink)));
+    const uint64_t timeout = timeout_ms != 0 ? timeout_ms : 10000;
+    node->request_timeout_intervals =
+        (timeout + consensus::kMillisecondsPerInterval - 1) / consensus::kMillisecondsPerInterval;
+    if (range_batch != 0) node->range_sync_batch = range_batch;
     node->signature_verifier = std::make_unique<crypto::XmssSignatureVerifier>(
         capi::RawEnum(config->xmss_scheme) == BEAM_XMSS_PROD ? crypto::xmss::kProdConfig : crypto::xmss::kTestConfig);
-    node->observer = std::make_unique<capi::NetworkObserver>(node->network, node.get());
+    const crypto::AggregateProofVerifier* aggregate_verifier = &node->mocked_verifier;
+    node->prover = &node->mocked_prover;
+    if (host_proofs) {
+      node->host_crypto = std::make_unique<capi::HostCrypto>(*host_crypto);
+      aggregate_verifier = &node->host_crypto->verifier();
+      node->prover = node->host_crypto.get();
+    }
+    node->observer = std::make_unique<capi::NodeObserver>(node.get());
     chain::ChainConfig chain_config;
     chain_config.chain_worker = config->chain_worker != 0;
     chain_config.is_aggregator = config->is_aggregator != 0;
     chain_config.local_validators.assign(config->validator_indices,
                                          config->validator_indices + config->validator_count);
     node->inline_mode = !chain_config.chain_worker;
+    const uint64_t genesis_time = state->config.genesis_time;
     absl::StatusOr<std::unique_ptr<chain::BeamChain>> chain = chain::BeamChain::Create(
         std::move(*state), anchor_block, chain_config,
-        chain::ChainCrypto{node->signature_verifier.get(), &node->aggregate_verifier, &node->prover}, &node->registry,
+        chain::ChainCrypto{node->signature_verifier.get(), aggregate_verifier, node->prover}, &node->registry,
         node->observer.get());
     if (!chain.ok()) return capi::Fail(chain.status());
     node->chain = std::move(*chain);
+    if (clock != nullptr) {
+      beam_clock_vtable copy{};
+      std::memcpy(&copy, clock, std::min(clock->struct_size, sizeof copy));
+      beam_node* raw = node.get();
+      node->clock_driver = std::make_unique<capi::HostClockDriver>(copy, genesis_time, [raw](uint64_t interval) {
+        if (raw->inline_mode) {
+          (void)raw->chain->OnTick(interval);
+        } else {
+          raw->chain->SubmitTick(interval);
+        }
+        capi::OnNodeTime(raw, interval);
+      });
+    }
+    node->Log(BEAM_LOG_INFO, absl::StrCat("node created: ", config->validator_count, " local validators, aggregator ",
+                                          config->is_aggregator != 0 ? "yes" : "no", ", proofs ",
+                                          host_proofs ? "host" : "mocked"));
     *out = node.release();
     return capi::Ok();
   });
@@ -211,23 +273,37 @@ BEAM_EXPORT void beam_node_destroy(beam_node* node) {
 BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval) {
   return capi::Guard([&]() -> beam_status {
     if (beam_status s = NodeArg(node, "beam_node_tick"); s != BEAM_OK) return s;
-    if (node->inline_mode) return capi::Fail(node->chain->OnTick(interval));
+    if (node->inline_mode) {
+      absl::Status s = node->chain->OnTick(interval);
+      capi::OnNodeTime(node, interval);
+      return capi::Fail(s);
+    }
     node->chain->SubmitTick(interval);
+    capi::OnNodeTime(node, interval);
     return capi::Ok();
   });
 }
 
 BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kind, const uint8_t* ssz, size_t len,
                                             const char* peer_id) {
-  (void)peer_id;
   return capi::Guard([&]() -> beam_status {
     if (beam_status s = NodeArg(node, "beam_node_on_gossip"); s != BEAM_OK) return s;
     chain::BeamChain& chain = *node->chain;
+    auto undecodable = [&](const absl::Status& why) {
+      if (peer_id != nullptr) {
+        node->ReportPeer(peer_id, BEAM_PEER_LOW_TOLERANCE, absl::StrCat("undecodable gossip: ", why.message()));
+      }
+      return capi::Fail(why);
+    };
     switch (capi::RawEnum(kind)) {
       case BEAM_TOPIC_BLOCK: {
         absl::StatusOr<consensus::SignedBlock> block = DecodeArg<consensus::SignedBlock>(ssz, len, "gossip block");
-        if (!block.ok()) return capi::Fail(block.status());
+        if (!block.ok()) return undecodable(block.status());
         const ssz::Root root = ssz::HashTreeRoot(block->block);  // once, at ingress
+        // Remember the sender until the block's fate is known (bounded).
+        if (peer_id != nullptr && node->block_sources.Count() < kMaxTrackedBlockSources) {
+          node->block_sources.Put(root, peer_id);
+        }
         if (node->inline_mode) return capi::Fail(chain.OnBlock(*block, root));
         if (!chain.SubmitBlock(std::move(*block), root)) {
           return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "the block queue is full; the block was dropped");
@@ -237,7 +313,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
       case BEAM_TOPIC_ATTESTATION: {
         absl::StatusOr<consensus::SignedAttestation> a =
             DecodeArg<consensus::SignedAttestation>(ssz, len, "gossip attestation");
-        if (!a.ok()) return capi::Fail(a.status());
+        if (!a.ok()) return undecodable(a.status());
         if (node->inline_mode) return capi::Fail(chain.OnGossipAttestation(*a));
         chain.SubmitAttestation(std::move(*a));
         return capi::Ok();
@@ -245,7 +321,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
       case BEAM_TOPIC_AGGREGATE: {
         absl::StatusOr<consensus::SignedAggregatedAttestation> a =
             DecodeArg<consensus::SignedAggregatedAttestation>(ssz, len, "gossip aggregate");
-        if (!a.ok()) return capi::Fail(a.status());
+        if (!a.ok()) return undecodable(a.status());
         if (node->inline_mode) return capi::Fail(chain.OnGossipAggregate(*a));
         chain.SubmitAggregate(std::move(*a));
         return capi::Ok();
@@ -278,7 +354,7 @@ BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, 
       components.push_back(crypto::ChildProof{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {}});
     }
     components.push_back(crypto::ChildProof{ssz::ByteView(produced->block_root.data(), 32), {}});
-    absl::StatusOr<ssz::ByteVec> proof = node->prover.MergeMultiMessage(components);
+    absl::StatusOr<ssz::ByteVec> proof = node->prover->MergeMultiMessage(components);
     if (!proof.ok()) return capi::Fail(proof.status());
     consensus::SignedBlock signed_block{produced->block, {}};
     signed_block.proof.proof.bytes = std::move(*proof);
@@ -295,121 +371,6 @@ BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint
     absl::StatusOr<consensus::AttestationData> data = node->chain->ProduceAttestationData(slot);
     if (!data.ok()) return capi::Fail(data.status());
     return capi::ToBuffer(ssz::Encode(*data), out);
-  });
-}
-
-BEAM_EXPORT beam_status beam_node_peer_connected(beam_node* node, const char* peer_id) {
-  return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_peer_connected"); s != BEAM_OK) return s;
-    if (peer_id == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_peer_connected: peer_id is NULL");
-    node->chain->peers().Connect(peer_id, 0);
-    if (node->network.send_request != nullptr) {
-      capi::SendRequest(node, peer_id, BEAM_REQ_STATUS, ssz::Encode(node->chain->GetStatus()));
-    }
-    return capi::Ok();
-  });
-}
-
-BEAM_EXPORT beam_status beam_node_peer_disconnected(beam_node* node, const char* peer_id) {
-  return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_peer_disconnected"); s != BEAM_OK) return s;
-    if (peer_id == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_peer_disconnected: peer_id is NULL");
-    if (!node->chain->peers().Disconnect(peer_id)) return capi::Fail(BEAM_ERR_NOT_FOUND, "unknown peer");
-    return capi::Ok();
-  });
-}
-
-BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_id, beam_req_protocol protocol,
-                                             const uint8_t* ssz, size_t len, uint64_t request_id) {
-  return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_on_request"); s != BEAM_OK) return s;
-    const beam_network_vtable& net = node->network;
-    auto end = [&](int32_t result) {
-      if (net.send_response_end != nullptr) net.send_response_end(request_id, result, net.user_data);
-    };
-    auto chunk = [&](const ssz::ByteVec& bytes) {
-      if (net.send_response_chunk != nullptr) net.send_response_chunk(request_id, bytes.data(), bytes.size(), net.user_data);
-    };
-    switch (capi::RawEnum(protocol)) {
-      case BEAM_REQ_STATUS: {
-        absl::StatusOr<wire::Status> theirs = DecodeArg<wire::Status>(ssz, len, "status request");
-        if (!theirs.ok()) {
-          end(1);
-          return capi::Fail(theirs.status());
-        }
-        if (peer_id != nullptr) node->chain->peers().SetLatestStatus(peer_id, *theirs);
-        chunk(ssz::Encode(node->chain->GetStatus()));
-        end(0);
-        return capi::Ok();
-      }
-      case BEAM_REQ_BLOCKS_BY_ROOT: {
-        absl::StatusOr<wire::BlocksByRootRequest> request =
-            DecodeArg<wire::BlocksByRootRequest>(ssz, len, "blocks_by_root request");
-        if (!request.ok()) {
-          end(1);
-          return capi::Fail(request.status());
-        }
-        for (const ssz::Root& root : request->roots.items) {
-          if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) chunk(*block);
-        }
-        end(0);
-        return capi::Ok();
-      }
-    }
-    end(1);
-    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_request: unknown protocol");
-  });
-}
-
-BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t request_id, const uint8_t* ssz,
-                                                    size_t len) {
-  return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_on_response_chunk"); s != BEAM_OK) return s;
-    std::optional<PendingRequest> request = node->requests.Get(request_id);
-    if (!request) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_chunk: unknown request id");
-    chain::BeamChain& chain = *node->chain;
-    if (request->protocol == BEAM_REQ_STATUS) {
-      absl::StatusOr<wire::Status> status = DecodeArg<wire::Status>(ssz, len, "status response");
-      if (!status.ok()) return capi::Fail(status.status());
-      chain.peers().SetLatestStatus(request->peer, *status);
-      if (!chain.HasBlock(status->head.root)) capi::FetchBlocks(node, {status->head.root});
-      return capi::Ok();
-    }
-    absl::StatusOr<consensus::SignedBlock> block = DecodeArg<consensus::SignedBlock>(ssz, len, "block response");
-    if (!block.ok()) return capi::Fail(block.status());
-    const ssz::Root root = ssz::HashTreeRoot(block->block);
-    if (std::find(request->roots.begin(), request->roots.end(), root) == request->roots.end()) {
-      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_response_chunk: a block that was not requested");
-    }
-    if (node->inline_mode) {
-      absl::Status s = chain.OnBlock(*block, root);
-      // A block waiting for its parent is fine: the parent is being fetched.
-      if (!s.ok() && consensus::GetRejectionReason(s) != consensus::RejectionReason::kUNKNOWN_PARENT_BLOCK &&
-          !absl::IsUnavailable(s)) {
-        return capi::Fail(s);
-      }
-      return capi::Ok();
-    }
-    if (!chain.SubmitBlock(std::move(*block), root)) {
-      return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "the block queue is full; the block was dropped");
-    }
-    return capi::Ok();
-  });
-}
-
-BEAM_EXPORT beam_status beam_node_on_response_end(beam_node* node, uint64_t request_id, int32_t result) {
-  return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_on_response_end"); s != BEAM_OK) return s;
-    std::optional<PendingRequest> request = node->requests.FetchRemove(request_id);
-    if (!request) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_end: unknown request id");
-    // Roots the answer did not deliver may be asked for again (from another peer).
-    std::vector<ssz::Root> missing;
-    for (const ssz::Root& r : request->roots) {
-      if (!node->chain->HasBlock(r) && !node->chain->block_cache().Contains(r)) missing.push_back(r);
-    }
-    node->chain->ForgetPendingFetch(missing);
-    (void)result;
-    return capi::Ok();
   });
 }
 

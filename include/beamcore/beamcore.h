@@ -131,12 +131,27 @@ typedef enum beam_topic_kind {
   BEAM_TOPIC_AGGREGATE = 3     /* SignedAggregatedAttestation */
 } beam_topic_kind;
 
-/* Req/resp protocols the node speaks (payloads are SSZ: Status; BlocksByRootRequest
- * answered by SignedBlock chunks). */
+/* Req/resp protocols the node speaks (payloads are SSZ: Status answered by Status;
+ * BlocksByRootRequest and BlocksByRangeRequest answered by SignedBlock chunks). */
 typedef enum beam_req_protocol {
   BEAM_REQ_STATUS = 1,
-  BEAM_REQ_BLOCKS_BY_ROOT = 2
+  BEAM_REQ_BLOCKS_BY_ROOT = 2,
+  BEAM_REQ_BLOCKS_BY_RANGE = 3
 } beam_req_protocol;
+
+/* Result of a response stream (leanSpec ResponseCode). */
+#define BEAM_RESP_SUCCESS 0
+#define BEAM_RESP_INVALID_REQUEST 1
+#define BEAM_RESP_SERVER_ERROR 2
+#define BEAM_RESP_RESOURCE_UNAVAILABLE 3
+
+/* How bad a peer's misbehaviour was, for the host's peer scoring. */
+typedef enum beam_peer_action {
+  BEAM_PEER_FATAL = 1,           /* disconnect and ban */
+  BEAM_PEER_LOW_TOLERANCE = 2,   /* provably invalid data (an invalid block, undecodable bytes) */
+  BEAM_PEER_MID_TOLERANCE = 3,   /* a request timed out; an unrequested response */
+  BEAM_PEER_HIGH_TOLERANCE = 4   /* a server error; an empty answer */
+} beam_peer_action;
 
 /* Host networking. Called from the node's chain thread or from the thread calling
  * into the node; must not block for long
@@ -158,12 +173,80 @@ typedef struct beam_network_vtable {
                        uint64_t request_id, void* user_data);
   /* Answer to a request the host passed to beam_node_on_request. */
   void (*send_response_chunk)(uint64_t request_id, const uint8_t* ssz, size_t len, void* user_data);
-  /* End of the answer; result 0 = success, 1 = invalid request, 2 = server error. */
+  /* End of the answer; result is a BEAM_RESP_* code. */
   void (*send_response_end)(uint64_t request_id, int32_t result, void* user_data);
+  /* The peer misbehaved (`reason` is a short English sentence, valid during the call). */
+  void (*report_peer)(const char* peer_id, beam_peer_action action, const char* reason, void* user_data);
 } beam_network_vtable;
 
+/* Host clock. With a clock the node runs a small thread that reads it and ticks the
+ * node at every interval boundary (slot = 4 s, 5 intervals); without one the host
+ * calls beam_node_tick. now_ms is called from that thread only. */
+typedef struct beam_clock_vtable {
+  size_t struct_size;
+  uint64_t (*now_ms)(void* user_data); /* Unix time in milliseconds */
+  void* user_data;
+} beam_clock_vtable;
+
+/* A growable byte buffer the library owns; a host callback writes its output into it. */
+typedef struct beam_bytes_sink beam_bytes_sink;
+/* Appends `len` bytes. Valid only during the callback that received the sink. */
+BEAM_EXPORT beam_status beam_bytes_sink_append(beam_bytes_sink* sink, const uint8_t* data, size_t len);
+
+/* Host aggregate-signature cryptography (leanMultisig), for BEAM_PROOFS_HOST. Public
+ * keys are 52-byte SSZ encodings, concatenated; messages are 32-byte roots. Every
+ * callback may be called from several threads at once and returns 0 on success
+ * (for verify: valid), 1 when the proof / input is invalid, anything else when it
+ * could not do the work. All pointers are valid only during the call. */
+typedef struct beam_crypto_vtable {
+  size_t struct_size;
+  /* A single-message proof: every key in `public_keys` signed (message, slot). */
+  int (*verify_single_message)(const uint8_t* public_keys, size_t num_public_keys, const uint8_t message[32],
+                               uint64_t slot, const uint8_t* proof, size_t proof_len, void* user_data);
+  /* A block's multi-message proof: component i binds keys_per_message[i] consecutive
+   * keys of `public_keys` to messages[32*i..] at slots[i]. */
+  int (*verify_multi_message)(const uint8_t* public_keys, const size_t* keys_per_message, size_t num_messages,
+                              const uint8_t* messages, const uint64_t* slots, const uint8_t* proof, size_t proof_len,
+                              void* user_data);
+  /* Aggregates existing single-message proofs (child i: child_proof_lens[i] bytes of
+   * `child_proofs`, keys_per_child[i] keys of `child_public_keys`) and raw XMSS
+   * signatures (signature i: raw_signature_lens[i] bytes of `raw_signatures`, key i of
+   * `raw_public_keys`) over (message, slot) into one proof, written to proof_out. */
+  int (*aggregate_single_message)(const uint8_t* child_proofs, const size_t* child_proof_lens,
+                                  const uint8_t* child_public_keys, const size_t* keys_per_child, size_t num_children,
+                                  const uint8_t* raw_public_keys, const uint8_t* raw_signatures,
+                                  const size_t* raw_signature_lens, size_t num_raw, const uint8_t message[32],
+                                  uint64_t slot, beam_bytes_sink* proof_out, void* user_data);
+  /* Merges single-message proofs into a block's multi-message proof (same layout as
+   * the children above). The last component of a produced block is the 32-byte block
+   * root with no keys: the proposer's part, which the host signs and folds in. */
+  int (*merge_multi_message)(const uint8_t* proofs, const size_t* proof_lens, const uint8_t* public_keys,
+                             const size_t* keys_per_proof, size_t num_proofs, beam_bytes_sink* proof_out,
+                             void* user_data);
+  void* user_data;
+} beam_crypto_vtable;
+
+typedef enum beam_log_level {
+  BEAM_LOG_ERROR = 1,
+  BEAM_LOG_WARN = 2,
+  BEAM_LOG_INFO = 3,
+  BEAM_LOG_DEBUG = 4
+} beam_log_level;
+
+/* Where the node's log lines go. `message` is one line without a newline, valid
+ * during the call. Called from the node's threads and from host threads inside
+ * beam_node_* calls; must not call back into the node. */
+typedef struct beam_log_sink {
+  size_t struct_size;
+  void (*log)(beam_log_level level, const char* message, void* user_data);
+  beam_log_level max_level; /* lines above this level are not formatted at all */
+  void* user_data;
+} beam_log_sink;
+
 typedef enum beam_xmss_scheme { BEAM_XMSS_TEST = 0, BEAM_XMSS_PROD = 1 } beam_xmss_scheme;
-typedef enum beam_proof_mode { BEAM_PROOFS_MOCKED = 0 } beam_proof_mode;
+/* Aggregate proofs: the spec's placeholder proofs (test networks), or the host's
+ * prover and verifier through beam_node_config.crypto. */
+typedef enum beam_proof_mode { BEAM_PROOFS_MOCKED = 0, BEAM_PROOFS_HOST = 1 } beam_proof_mode;
 
 typedef struct beam_node_config {
   size_t struct_size;
@@ -181,6 +264,12 @@ typedef struct beam_node_config {
   beam_xmss_scheme xmss_scheme;
   beam_proof_mode proof_mode;
   const beam_network_vtable* network; /* may be NULL; copied */
+  /* --- Fields below were added after the first version (struct_size tells). --- */
+  const beam_clock_vtable* clock;   /* may be NULL (the host ticks); copied */
+  const beam_crypto_vtable* crypto; /* required with BEAM_PROOFS_HOST; copied */
+  const beam_log_sink* log;         /* may be NULL; copied */
+  uint32_t request_timeout_ms;      /* 0: 10000 (leanSpec RESP_TIMEOUT), in node time */
+  uint32_t range_sync_batch;        /* blocks per BlocksByRange request; 0: 64 (max 1024) */
 } beam_node_config;
 
 /* Creates a node; *out receives it. Free with beam_node_destroy. */
@@ -196,15 +285,22 @@ BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval);
 BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kind, const uint8_t* ssz, size_t len,
                                             const char* peer_id);
 /* Thread-safe. Peer events: on connect the node asks the peer for its Status and
- * then fetches what it is missing (the peer's head and its unknown ancestors). */
+ * then fetches what it is missing: far behind, by BlocksByRange batches from its
+ * finalized slot; near, the peer's head by root and then unknown parents by root.
+ * Requests not answered within request_timeout_ms of node time (ticks) expire: the
+ * peer is reported (MID_TOLERANCE) and what it owed is asked of another peer. */
 BEAM_EXPORT beam_status beam_node_peer_connected(beam_node* node, const char* peer_id);
 BEAM_EXPORT beam_status beam_node_peer_disconnected(beam_node* node, const char* peer_id);
 /* Thread-safe. A request from `peer_id`; the node answers through send_response_chunk
- * and send_response_end (before returning). */
+ * and send_response_end (before returning). BlocksByRange serves canonical blocks of
+ * [start_slot, start_slot + count) in slot order (count 1..1024, else
+ * BEAM_RESP_INVALID_REQUEST). */
 BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_id, beam_req_protocol protocol,
                                              const uint8_t* ssz, size_t len, uint64_t request_id);
 /* Thread-safe. A response chunk / the end of the response for a request the node sent.
- * BEAM_ERR_NOT_FOUND for an unknown (or finished) request id. */
+ * BEAM_ERR_NOT_FOUND for an unknown, finished or expired request id. A chunk that does
+ * not answer the request (a block not asked for, out of the range or out of order,
+ * undecodable) is refused and the peer reported. */
 BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t request_id, const uint8_t* ssz,
                                                     size_t len);
 BEAM_EXPORT beam_status beam_node_on_response_end(beam_node* node, uint64_t request_id, int32_t result);
@@ -246,6 +342,39 @@ BEAM_EXPORT beam_status beam_state_borrow_latest_finalized(const beam_state_borr
 BEAM_EXPORT beam_status beam_state_borrow_serialize(const beam_state_borrow* borrow, beam_buffer* out);
 /* NULL is a no-op. */
 BEAM_EXPORT void beam_state_borrow_release(beam_state_borrow* borrow);
+
+/* ------------------------------------------------------------------------- */
+/* XMSS keys and signing (validator duties)                                  */
+/* ------------------------------------------------------------------------- */
+
+/* A validator's XMSS secret key. Thread-safe (signing serializes on the key). */
+typedef struct beam_xmss_key beam_xmss_key;
+/* Public-key SSZ size (both schemes). */
+#define BEAM_XMSS_PUBLIC_KEY_SIZE 52
+
+/* Generates a key active for at least [activation_slot, activation_slot +
+ * num_active_slots), deterministically from `seed` (the same seed gives the same key;
+ * use 32 secret random bytes in production). TEST keys take milliseconds; PROD keys
+ * take tens of seconds per bottom tree. Free with beam_xmss_key_destroy. */
+BEAM_EXPORT beam_status beam_xmss_key_generate(beam_xmss_scheme scheme, const uint8_t seed[32],
+                                               uint64_t activation_slot, uint64_t num_active_slots,
+                                               beam_xmss_key** out);
+BEAM_EXPORT void beam_xmss_key_destroy(beam_xmss_key* key); /* NULL is a no-op */
+BEAM_EXPORT beam_status beam_xmss_key_public(const beam_xmss_key* key, uint8_t out[BEAM_XMSS_PUBLIC_KEY_SIZE]);
+/* Signs `message` for `slot` (the signature's SSZ into *signature_out). Never sign two
+ * messages for one slot. BEAM_ERR_FAILED_PRECONDITION outside the key's active range. */
+BEAM_EXPORT beam_status beam_xmss_sign(beam_xmss_key* key, uint64_t slot, const uint8_t message[32],
+                                       beam_buffer* signature_out);
+/* BEAM_OK when valid, BEAM_ERR_REJECTED when not, BEAM_ERR_DECODE for malformed input. */
+BEAM_EXPORT beam_status beam_xmss_verify(beam_xmss_scheme scheme, const uint8_t public_key[BEAM_XMSS_PUBLIC_KEY_SIZE],
+                                         uint64_t slot, const uint8_t message[32], const uint8_t* signature,
+                                         size_t signature_len);
+/* A validator's vote: signs hash_tree_root(attestation data) for data.slot with
+ * `key` and returns the SignedAttestation SSZ, ready for beam_node_on_gossip on the
+ * validator's own node and for publishing. */
+BEAM_EXPORT beam_status beam_attestation_sign(beam_xmss_key* key, uint64_t validator_index,
+                                              const uint8_t* attestation_data_ssz, size_t len,
+                                              beam_buffer* signed_attestation_out);
 
 /* ------------------------------------------------------------------------- */
 /* The chain's concurrency primitives, for hosts that want them in their     */

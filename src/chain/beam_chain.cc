@@ -1,6 +1,7 @@
 #include "chain/beam_chain.h"
 
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -34,6 +35,8 @@ BEAM_LOCK_SITE(kSitePendingAdd, "pendingBlocks.add");
 BEAM_LOCK_SITE(kSitePendingDrain, "pendingBlocks.drain");
 BEAM_LOCK_SITE(kSiteEvents, "onBlockFollowup.events");
 BEAM_LOCK_SITE(kSiteFinalizedState, "getFinalizedState");
+BEAM_LOCK_SITE(kSiteFinalizedIndexRead, "finalizedIndex.read");
+BEAM_LOCK_SITE(kSiteFinalizedIndexWrite, "finalizedIndex.write");
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -53,6 +56,7 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
       registry_(registry != nullptr ? registry : own_registry_.get()),
       observer_(observer),
       lock_metrics_(registry_),
+      finalized_index_mu_("finalized_index", kFinalizationTier, &lock_metrics_),
       block_cache_(&lock_metrics_),
       states_mu_("states", kStatesTier, &lock_metrics_),
       pending_mu_("pending_blocks", kPendingBlocksTier, &lock_metrics_),
@@ -416,10 +420,18 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
   }
   if (!config_.prune_on_finalization) return;
   absl::flat_hash_set<Root> kept;
+  std::vector<std::pair<Slot, Root>> finalized_chain;  // leaves fork choice now
   {
     TieredWriterLock lock(&fc_mu_, kSiteFcPrune);
+    for (std::optional<Root> r = finalized.root; r.has_value() && store_->HasBlock(*r); r = store_->ParentRoot(*r)) {
+      finalized_chain.emplace_back(*store_->BlockSlot(*r), *r);
+    }
     if (store_->PruneFinalized() == 0) return;
     for (const Root& r : store_->BlockRoots()) kept.insert(r);
+  }
+  {
+    TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexWrite);
+    for (const auto& [slot, root] : finalized_chain) finalized_index_[slot] = root;
   }
   std::vector<Root> dropped;
   {
@@ -434,6 +446,31 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
     }
   }
   for (const Root& r : dropped) root_to_slot_.Remove(r);
+}
+
+std::vector<std::pair<Slot, Root>> BeamChain::CanonicalBlockRoots(Slot start, uint64_t count) const {
+  const Slot end = count > std::numeric_limits<Slot>::max() - start ? std::numeric_limits<Slot>::max() : start + count;
+  std::vector<std::pair<Slot, Root>> out;
+  Slot lowest_in_tree = std::numeric_limits<Slot>::max();
+  {
+    TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+    for (std::optional<Root> r = store_->head(); r.has_value() && store_->HasBlock(*r); r = store_->ParentRoot(*r)) {
+      const Slot slot = *store_->BlockSlot(*r);
+      lowest_in_tree = slot;
+      if (slot < start) break;
+      if (slot < end) out.emplace_back(slot, *r);
+    }
+  }
+  if (start < lowest_in_tree) {
+    TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexRead);
+    for (auto it = finalized_index_.lower_bound(start); it != finalized_index_.end() && it->first < end &&
+                                                       it->first < lowest_in_tree;
+         ++it) {
+      out.emplace_back(it->first, it->second);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -189,6 +190,12 @@ class BeamChain final : private ChainWorkHandler {
     for (const Root& r : roots) pending_block_roots_.Remove(r);
   }
 
+  // The canonical chain's blocks with slots in [start, start + count), ascending: the
+  // head's ancestors in fork choice, and below the fork-choice tree the finalized
+  // blocks recorded when finalization pruned them. For serving BlocksByRange.
+  std::vector<std::pair<Slot, Root>> CanonicalBlockRoots(Slot start, uint64_t count) const
+      ABSL_LOCKS_EXCLUDED(fc_mu_, finalized_index_mu_);
+
   // Imported blocks as SSZ, for serving BlocksByRoot (in memory until storage lands).
   std::optional<ssz::ByteVec> GetBlockSsz(const Root& root) const { return block_store_.Get(root); }
   // Records a block this node produced and signed (imports record theirs).
@@ -226,6 +233,10 @@ class BeamChain final : private ChainWorkHandler {
   ChainObserver* const observer_;
   LockMetrics lock_metrics_;
   crypto::PublicKeyCache key_cache_;  // tier 5a
+
+  // Tier 1: finalized slot -> block root, below the fork-choice tree.
+  mutable TieredMutex finalized_index_mu_;
+  std::map<Slot, Root> finalized_index_ ABSL_GUARDED_BY(finalized_index_mu_);
 
   // Tier 2.
   BlockCache block_cache_;

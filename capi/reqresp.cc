@@ -1,0 +1,361 @@
+// Peers, req/resp serving and catch-up sync of the C node, all through the host's
+// network vtable: Status exchange on connect; far behind, BlocksByRange batches; near,
+// the peer's head and then unknown parents by root. Requests expire after
+// request_timeout_ms of node time.
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "capi_internal.h"
+#include "consensus/rejection.h"
+#include "node_internal.h"
+#include "ssz/codec.h"
+#include "ssz/container.h"
+#include "wire/messages.h"
+
+namespace beam::capi {
+namespace {
+
+// A peer this many slots or more ahead is synced by range; nearer, by root.
+constexpr uint64_t kRangeSyncMinGap = 4;
+constexpr uint64_t kMaxRequestBlocks = wire::kMaxRequestBlocks;
+constexpr uint64_t kMinSlotsForBlockRequests = 3600;   // leanSpec MIN_SLOTS_FOR_BLOCK_REQUESTS
+
+template <class T>
+absl::StatusOr<T> DecodeBytes(const uint8_t* ssz, size_t len, const char* what) {
+  if (ssz == nullptr && len != 0) return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
+  absl::StatusOr<T> v = ssz::Decode<T>(ssz::ByteView(ssz == nullptr ? reinterpret_cast<const uint8_t*>("") : ssz, len));
+  if (!v.ok()) {
+    return consensus::Reject(consensus::RejectionReason::kDECODE_ERROR, absl::StrCat(what, ": ", v.status().message()));
+  }
+  return v;
+}
+
+uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol protocol, const ssz::ByteVec& payload,
+                     OutboundRequest request) {
+  const uint64_t id = node->next_request_id.fetch_add(1);
+  request.peer = peer;
+  request.protocol = protocol;
+  request.deadline_interval = node->current_interval.load(std::memory_order_relaxed) + node->request_timeout_intervals;
+  node->requests.Add(id, std::move(request));
+  node->network.send_request(peer.c_str(), protocol, payload.data(), payload.size(), id, node->network.user_data);
+  return id;
+}
+
+void FetchBlocksExcluding(beam_node* node, const std::vector<ssz::Root>& roots, std::optional<std::string> exclude) {
+  chain::BeamChain& chain = *node->chain;
+  std::vector<ssz::Root> to_fetch = chain.SelectRootsToFetch(roots);
+  if (to_fetch.empty()) return;
+  std::optional<std::string> peer =
+      exclude ? chain.peers().SelectPeer(absl::string_view(*exclude)) : chain.peers().SelectPeer();
+  if (!peer || node->network.send_request == nullptr) {
+    chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetchNoPeers);
+    // Not pending any more: a later attempt (a new peer) may ask again.
+    chain.ForgetPendingFetch(to_fetch);
+    if (node->network.request_block != nullptr) {
+      for (const ssz::Root& r : to_fetch) node->network.request_block(r.data(), node->network.user_data);
+    }
+    return;
+  }
+  wire::BlocksByRootRequest request;
+  request.roots.items = to_fetch;
+  OutboundRequest pending;
+  pending.roots = to_fetch;
+  SendRequest(node, *peer, BEAM_REQ_BLOCKS_BY_ROOT, ssz::Encode(request), std::move(pending));
+  chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetched);
+}
+
+// Sends the BlocksByRange request for [start, start + count) towards `target`.
+void RequestRange(beam_node* node, const std::string& peer, uint64_t start, const wire::Status& target) {
+  if (target.head.slot < start) return;
+  const uint64_t count = std::min(node->range_sync_batch, target.head.slot - start + 1);
+  wire::BlocksByRangeRequest request{start, count};
+  OutboundRequest pending;
+  pending.range_start = start;
+  pending.range_count = count;
+  pending.next_slot = start;
+  pending.roots = {target.head.root};  // the sync target: by root if the ranges miss it
+  node->Log(BEAM_LOG_DEBUG, absl::StrCat("range sync: asking ", peer, " for slots ", start, "..", start + count - 1,
+                                         " (its head is at slot ", target.head.slot, ")"));
+  SendRequest(node, peer, BEAM_REQ_BLOCKS_BY_RANGE, ssz::Encode(request), std::move(pending));
+}
+
+// Starts catching up with `peer` whose latest Status is `theirs`, if it is ahead.
+void MaybeSync(beam_node* node, const std::string& peer, const wire::Status& theirs) {
+  chain::BeamChain& chain = *node->chain;
+  if (chain.HasBlock(theirs.head.root) || node->network.send_request == nullptr) return;
+  const chain::ChainHeadInfo ours = chain.HeadInfo();
+  // At or below our finalized slot it is finalized history (pruned from fork choice)
+  // or a dead fork: nothing to fetch.
+  if (theirs.head.slot <= ours.finalized.slot) return;
+  if (theirs.head.slot >= ours.head.slot + kRangeSyncMinGap) {
+    if (node->requests.RangeSyncInFlight()) return;  // one range stream at a time
+    // From our head if the peer finalized past it (our head is then its ancestor or
+    // on a dead fork either way), else from the peer's finalized slot; never below
+    // our own finalized slot.
+    const uint64_t from = std::min(ours.head.slot, theirs.finalized.slot) + 1;
+    const uint64_t start = std::max<uint64_t>(ours.finalized.slot + 1, from);
+    node->Log(BEAM_LOG_INFO, absl::StrCat("range sync from ", peer, ": our head slot ", ours.head.slot, ", theirs ",
+                                          theirs.head.slot));
+    RequestRange(node, peer, start, theirs);
+    return;
+  }
+  FetchBlocksExcluding(node, {theirs.head.root}, std::nullopt);
+}
+
+beam_status SubmitFetchedBlock(beam_node* node, consensus::SignedBlock block, const ssz::Root& root) {
+  chain::BeamChain& chain = *node->chain;
+  if (node->inline_mode) {
+    absl::Status s = chain.OnBlock(block, root);
+    // A block waiting for its parent or its slot is fine: the parent is being fetched.
+    if (!s.ok() && consensus::GetRejectionReason(s) != consensus::RejectionReason::kUNKNOWN_PARENT_BLOCK &&
+        !absl::IsUnavailable(s)) {
+      return Fail(s);
+    }
+    return Ok();
+  }
+  if (!chain.SubmitBlock(std::move(block), root)) {
+    return Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "the block queue is full; the block was dropped");
+  }
+  return Ok();
+}
+
+beam_status NodeArg(const beam_node* node, const char* fn) {
+  if (node == nullptr || node->chain == nullptr) return Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": node is NULL");
+  return BEAM_OK;
+}
+
+// The end of one of our requests: frees what it owed and continues sync.
+void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t result) {
+  chain::BeamChain& chain = *node->chain;
+  if (result != BEAM_RESP_SUCCESS) {
+    node->Log(BEAM_LOG_DEBUG, absl::StrCat("request to ", request.peer, " ended with result ", result));
+    if (result == BEAM_RESP_SERVER_ERROR) node->ReportPeer(request.peer, BEAM_PEER_HIGH_TOLERANCE, "server error");
+  }
+  switch (request.protocol) {
+    case BEAM_REQ_BLOCKS_BY_ROOT: {
+      // Roots the answer did not deliver may be asked for again (from another peer).
+      std::vector<ssz::Root> missing;
+      for (const ssz::Root& r : request.roots) {
+        if (!chain.HasBlock(r) && !chain.block_cache().Contains(r)) missing.push_back(r);
+      }
+      chain.ForgetPendingFetch(missing);
+      return;
+    }
+    case BEAM_REQ_BLOCKS_BY_RANGE: {
+      std::optional<chain::PeerInfo> peer = chain.peers().Get(request.peer);
+      if (!peer || !peer->latest_status || result != BEAM_RESP_SUCCESS) return;
+      const wire::Status& target = *peer->latest_status;
+      const uint64_t next = request.range_start + request.range_count;
+      if (next <= target.head.slot) {
+        RequestRange(node, request.peer, next, target);
+      } else if (!chain.HasBlock(target.head.root) && request.next_slot <= target.head.slot) {
+        // The ranges ended before the peer's head (it moved, or is on another fork).
+        FetchBlocksExcluding(node, {target.head.root}, std::nullopt);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// Serves BlocksByRange: canonical blocks of the range in slot order.
+int32_t ServeRange(beam_node* node, const wire::BlocksByRangeRequest& request,
+                   const std::function<void(const ssz::ByteVec&)>& chunk) {
+  if (request.count == 0 || request.count > kMaxRequestBlocks) return BEAM_RESP_INVALID_REQUEST;
+  const uint64_t current_slot = node->chain->CurrentSlot();
+  const uint64_t floor = current_slot >= kMinSlotsForBlockRequests ? current_slot - kMinSlotsForBlockRequests : 0;
+  if (request.start_slot < floor) return BEAM_RESP_RESOURCE_UNAVAILABLE;
+  for (const auto& [slot, root] : node->chain->CanonicalBlockRoots(request.start_slot, request.count)) {
+    if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) chunk(*block);
+  }
+  return BEAM_RESP_SUCCESS;
+}
+
+}  // namespace
+
+void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots) { FetchBlocksExcluding(node, roots, std::nullopt); }
+
+void ExpireRequests(beam_node* node) {
+  for (auto& [id, request] : node->requests.TakeExpired(node->current_interval.load(std::memory_order_relaxed))) {
+    node->Log(BEAM_LOG_WARN, absl::StrCat("request ", id, " to ", request.peer, " timed out"));
+    node->ReportPeer(request.peer, BEAM_PEER_MID_TOLERANCE, "request timed out");
+    chain::BeamChain& chain = *node->chain;
+    if (request.protocol == BEAM_REQ_BLOCKS_BY_ROOT) {
+      std::vector<ssz::Root> missing;
+      for (const ssz::Root& r : request.roots) {
+        if (!chain.HasBlock(r) && !chain.block_cache().Contains(r)) missing.push_back(r);
+      }
+      chain.ForgetPendingFetch(missing);
+      chain.ReportFetch(missing, chain::FetchOutcome::kFetchFailed);
+      if (!missing.empty()) FetchBlocksExcluding(node, missing, request.peer);
+    } else if (request.protocol == BEAM_REQ_BLOCKS_BY_RANGE) {
+      // Continue with another peer that is ahead, if any.
+      std::optional<std::string> other = chain.peers().SelectPeer(absl::string_view(request.peer));
+      if (other) {
+        std::optional<chain::PeerInfo> info = chain.peers().Get(*other);
+        if (info && info->latest_status) MaybeSync(node, *other, *info->latest_status);
+      }
+    }
+  }
+}
+
+void OnNodeTime(beam_node* node, uint64_t interval) {
+  uint64_t seen = node->current_interval.load(std::memory_order_relaxed);
+  while (seen < interval && !node->current_interval.compare_exchange_weak(seen, interval)) {
+  }
+  ExpireRequests(node);
+}
+
+}  // namespace beam::capi
+
+void beam_node::ReportPeer(const std::string& peer, beam_peer_action action, const std::string& reason) const {
+  Log(BEAM_LOG_DEBUG, absl::StrCat("peer ", peer, " reported (action ", static_cast<int>(action), "): ", reason));
+  if (network.report_peer != nullptr && !peer.empty()) {
+    network.report_peer(peer.c_str(), action, reason.c_str(), network.user_data);
+  }
+}
+
+using namespace beam;
+
+extern "C" {
+
+BEAM_EXPORT beam_status beam_node_peer_connected(beam_node* node, const char* peer_id) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = capi::NodeArg(node, "beam_node_peer_connected"); s != BEAM_OK) return s;
+    if (peer_id == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_peer_connected: peer_id is NULL");
+    node->chain->peers().Connect(peer_id, 0);
+    node->Log(BEAM_LOG_INFO, absl::StrCat("peer connected: ", peer_id));
+    if (node->network.send_request != nullptr) {
+      capi::SendRequest(node, peer_id, BEAM_REQ_STATUS, ssz::Encode(node->chain->GetStatus()), {});
+    }
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_peer_disconnected(beam_node* node, const char* peer_id) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = capi::NodeArg(node, "beam_node_peer_disconnected"); s != BEAM_OK) return s;
+    if (peer_id == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_peer_disconnected: peer_id is NULL");
+    if (!node->chain->peers().Disconnect(peer_id)) return capi::Fail(BEAM_ERR_NOT_FOUND, "unknown peer");
+    node->Log(BEAM_LOG_INFO, absl::StrCat("peer disconnected: ", peer_id));
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_id, beam_req_protocol protocol,
+                                             const uint8_t* ssz, size_t len, uint64_t request_id) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = capi::NodeArg(node, "beam_node_on_request"); s != BEAM_OK) return s;
+    const beam_network_vtable& net = node->network;
+    const std::string peer = peer_id != nullptr ? peer_id : "";
+    auto end = [&](int32_t result) {
+      if (net.send_response_end != nullptr) net.send_response_end(request_id, result, net.user_data);
+    };
+    auto chunk = [&](const ssz::ByteVec& bytes) {
+      if (net.send_response_chunk != nullptr) net.send_response_chunk(request_id, bytes.data(), bytes.size(), net.user_data);
+    };
+    auto invalid = [&](const absl::Status& why) {
+      end(BEAM_RESP_INVALID_REQUEST);
+      node->ReportPeer(peer, BEAM_PEER_LOW_TOLERANCE, absl::StrCat("undecodable request: ", why.message()));
+      return capi::Fail(why);
+    };
+    switch (capi::RawEnum(protocol)) {
+      case BEAM_REQ_STATUS: {
+        absl::StatusOr<wire::Status> theirs = capi::DecodeBytes<wire::Status>(ssz, len, "status request");
+        if (!theirs.ok()) return invalid(theirs.status());
+        chunk(ssz::Encode(node->chain->GetStatus()));
+        end(BEAM_RESP_SUCCESS);
+        if (!peer.empty() && node->chain->peers().SetLatestStatus(peer, *theirs)) capi::MaybeSync(node, peer, *theirs);
+        return capi::Ok();
+      }
+      case BEAM_REQ_BLOCKS_BY_ROOT: {
+        absl::StatusOr<wire::BlocksByRootRequest> request =
+            capi::DecodeBytes<wire::BlocksByRootRequest>(ssz, len, "blocks_by_root request");
+        if (!request.ok()) return invalid(request.status());
+        for (const ssz::Root& root : request->roots.items) {
+          if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) chunk(*block);
+        }
+        end(BEAM_RESP_SUCCESS);
+        return capi::Ok();
+      }
+      case BEAM_REQ_BLOCKS_BY_RANGE: {
+        absl::StatusOr<wire::BlocksByRangeRequest> request =
+            capi::DecodeBytes<wire::BlocksByRangeRequest>(ssz, len, "blocks_by_range request");
+        if (!request.ok()) return invalid(request.status());
+        const int32_t result = capi::ServeRange(node, *request, chunk);
+        end(result);
+        if (result == BEAM_RESP_INVALID_REQUEST) {
+          return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "blocks_by_range request: count must be 1..1024");
+        }
+        return capi::Ok();
+      }
+    }
+    end(BEAM_RESP_INVALID_REQUEST);
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_on_request: unknown protocol");
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t request_id, const uint8_t* ssz,
+                                                    size_t len) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = capi::NodeArg(node, "beam_node_on_response_chunk"); s != BEAM_OK) return s;
+    std::optional<capi::OutboundRequest> request = node->requests.Update(request_id, [](capi::OutboundRequest& r) {
+      return r;  // a copy: the checks below run without the lock
+    });
+    if (!request) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_chunk: unknown request id");
+    chain::BeamChain& chain = *node->chain;
+    auto refuse = [&](beam_peer_action action, const absl::Status& why) {
+      node->ReportPeer(request->peer, action, std::string(why.message()));
+      return capi::Fail(why);
+    };
+    if (request->protocol == BEAM_REQ_STATUS) {
+      absl::StatusOr<wire::Status> status = capi::DecodeBytes<wire::Status>(ssz, len, "status response");
+      if (!status.ok()) return refuse(BEAM_PEER_LOW_TOLERANCE, status.status());
+      if (chain.peers().SetLatestStatus(request->peer, *status)) capi::MaybeSync(node, request->peer, *status);
+      return capi::Ok();
+    }
+    absl::StatusOr<consensus::SignedBlock> block = capi::DecodeBytes<consensus::SignedBlock>(ssz, len, "block response");
+    if (!block.ok()) return refuse(BEAM_PEER_LOW_TOLERANCE, block.status());
+    const ssz::Root root = ssz::HashTreeRoot(block->block);
+    if (request->protocol == BEAM_REQ_BLOCKS_BY_ROOT) {
+      if (std::find(request->roots.begin(), request->roots.end(), root) == request->roots.end()) {
+        return refuse(BEAM_PEER_MID_TOLERANCE,
+                      absl::InvalidArgumentError("beam_node_on_response_chunk: a block that was not requested"));
+      }
+    } else {
+      // BlocksByRange: in the range, in increasing slot order (checked and advanced atomically).
+      const uint64_t slot = block->block.slot;
+      const std::optional<bool> in_order = node->requests.Update(request_id, [&](capi::OutboundRequest& r) {
+        if (slot < r.next_slot || slot - r.range_start >= r.range_count) return false;
+        r.next_slot = slot + 1;
+        ++r.chunks;
+        return true;
+      });
+      if (!in_order) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_chunk: the request has ended");
+      if (!*in_order) {
+        return refuse(BEAM_PEER_LOW_TOLERANCE, absl::InvalidArgumentError(absl::StrCat(
+                                                   "beam_node_on_response_chunk: block at slot ", slot,
+                                                   " is outside the requested range or out of order")));
+      }
+      if (chain.HasBlock(root)) return capi::Ok();  // already have it
+    }
+    return capi::SubmitFetchedBlock(node, std::move(*block), root);
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_on_response_end(beam_node* node, uint64_t request_id, int32_t result) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = capi::NodeArg(node, "beam_node_on_response_end"); s != BEAM_OK) return s;
+    std::optional<capi::OutboundRequest> request = node->requests.Remove(request_id);
+    if (!request) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_node_on_response_end: unknown request id");
+    capi::FinishRequest(node, *request, result);
+    return capi::Ok();
+  });
+}
+
+}  // extern "C"
