@@ -1,6 +1,7 @@
 #include "chain/beam_chain.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 
 #include "consensus/rejection.h"
@@ -70,6 +71,38 @@ TEST_F(BeamChainTest, InlineImportFinalizesAndPrunes) {
                              "beamcore_node_mutex_hold_time_seconds_bucket{site=\"onBlock.commit\""}) {
     EXPECT_NE(text.find(series), std::string::npos) << series;
   }
+}
+
+// BlocksByRange reads the canonical chain: fork choice above the finalized block and
+// the finalized index (filled as finalization prunes) below it.
+TEST_F(BeamChainTest, CanonicalBlockRootsSpanFinalizedHistoryAndForkChoice) {
+  const uint64_t slots = 16;
+  const testing::ProducedChain input = testing::ProduceChain(genesis_, kValidators, slots, /*fork_every=*/5);
+  auto chain = MakeChain(/*worker=*/false);
+  Feed(*chain, input, slots);
+  ASSERT_GT(chain->Finalized().slot, 2u);
+
+  // The expected canonical chain: the head's ancestors, down to genesis.
+  absl::flat_hash_map<Root, const consensus::Block*> by_root;
+  for (const auto& b : input.blocks) by_root[ssz::HashTreeRoot(b.block)] = &b.block;
+  std::vector<std::pair<Slot, Root>> canonical;
+  for (Root r = input.head; by_root.contains(r); r = by_root[r]->parent_root) canonical.emplace_back(by_root[r]->slot, r);
+  canonical.emplace_back(0, ssz::HashTreeRoot(genesis_.block));
+  std::reverse(canonical.begin(), canonical.end());
+
+  EXPECT_EQ(chain->CanonicalBlockRoots(0, 1000), canonical);
+  // A window across the finalized slot; one inside finalized history; one past the head.
+  const Slot finalized = chain->Finalized().slot;
+  std::vector<std::pair<Slot, Root>> window;
+  for (const auto& e : canonical) {
+    if (e.first >= finalized - 2 && e.first < finalized + 3) window.push_back(e);
+  }
+  EXPECT_EQ(chain->CanonicalBlockRoots(finalized - 2, 5), window);
+  const std::vector<std::pair<Slot, Root>> slot_one{canonical[1]};
+  EXPECT_EQ(chain->CanonicalBlockRoots(1, 1), slot_one);
+  EXPECT_TRUE(chain->CanonicalBlockRoots(slots + 1, 10).empty());
+  // No overflow at the top of the slot range.
+  EXPECT_TRUE(chain->CanonicalBlockRoots(std::numeric_limits<Slot>::max(), 1024).empty());
 }
 
 TEST_F(BeamChainTest, WorkerImportsBlocksThatArriveChildrenFirst) {
