@@ -153,8 +153,8 @@ typedef enum beam_peer_action {
   BEAM_PEER_HIGH_TOLERANCE = 4   /* a server error; an empty answer */
 } beam_peer_action;
 
-/* Host networking. Called from the node's chain thread or from the thread calling
- * into the node; must not block for long
+/* Host networking. Called from the node's chain thread, its clock thread (request
+ * timeouts) or the thread calling into the node; must not block for long
  * and must not call back into the node (in particular, destroying the node from its
  * own callback would make its thread wait for itself). Any callback may be NULL. */
 typedef struct beam_network_vtable {
