@@ -190,6 +190,7 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
         has(offsetof(beam_node_config, request_timeout_ms), sizeof(uint32_t)) ? config->request_timeout_ms : 0;
     const uint32_t range_batch =
         has(offsetof(beam_node_config, range_sync_batch), sizeof(uint32_t)) ? config->range_sync_batch : 0;
+    const char* data_dir = has(offsetof(beam_node_config, data_dir), sizeof(void*)) ? config->data_dir : nullptr;
     if (clock != nullptr && (!capi::StructSizeOk(clock, offsetof(beam_clock_vtable, user_data) + sizeof(void*)) ||
                              clock->now_ms == nullptr)) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: clock vtable is too small or has no now_ms");
@@ -233,6 +234,12 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
     chain_config.local_validators.assign(config->validator_indices,
                                          config->validator_indices + config->validator_count);
     node->inline_mode = !chain_config.chain_worker;
+    if (data_dir != nullptr) {
+      absl::StatusOr<std::unique_ptr<storage::ChainDb>> db = storage::ChainDb::Open(data_dir);
+      if (!db.ok()) return capi::Fail(db.status());
+      node->db = std::move(*db);
+      chain_config.db = node->db.get();
+    }
     const uint64_t genesis_time = state->config.genesis_time;
     absl::StatusOr<std::unique_ptr<chain::BeamChain>> chain = chain::BeamChain::Create(
         std::move(*state), anchor_block, chain_config,
@@ -359,7 +366,10 @@ BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, 
     consensus::SignedBlock signed_block{produced->block, {}};
     signed_block.proof.proof.bytes = std::move(*proof);
     ssz::ByteVec bytes = ssz::Encode(signed_block);
-    node->chain->RecordBlockSsz(produced->block_root, bytes);  // served to peers
+    // Served to peers, and stored (with its post-state) when the node has storage.
+    if (absl::Status s = node->chain->RecordProducedBlock(signed_block, produced->block_root, bytes); !s.ok()) {
+      return capi::Fail(s);
+    }
     return capi::ToBuffer(bytes, signed_block_out);
   });
 }

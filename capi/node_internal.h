@@ -17,6 +17,7 @@
 #include "host_crypto.h"
 #include "metrics/registry.h"
 #include "outbound_requests.h"
+#include "storage/chain_db.h"
 #include "sync/locked_map.h"
 #include "sync/mutex.h"
 
@@ -68,6 +69,7 @@ struct beam_node {
   const beam::crypto::AggregateProver* prover = nullptr;  // mocked or host
   beam::metrics::Registry registry;
   std::unique_ptr<beam::chain::ChainObserver> observer;
+  std::unique_ptr<beam::storage::ChainDb> db;  // outlives the chain
   std::unique_ptr<beam::chain::BeamChain> chain;
   std::unique_ptr<beam::capi::HostClockDriver> clock_driver;  // last: stopped first
 

@@ -270,6 +270,12 @@ typedef struct beam_node_config {
   const beam_log_sink* log;         /* may be NULL; copied */
   uint32_t request_timeout_ms;      /* 0: 10000 (leanSpec RESP_TIMEOUT), in node time */
   uint32_t range_sync_batch;        /* blocks per BlocksByRange request; 0: 64 (max 1024) */
+  /* Storage: a directory for the node's SQLite database (created if missing), or NULL
+   * for memory only. A directory is used by one node at a time (another process's is
+   * refused with BEAM_ERR_FAILED_PRECONDITION); it belongs to the chain of the anchor
+   * it was created with. Reopening resumes from the stored finalized state and
+   * replays the stored blocks above it. */
+  const char* data_dir;
 } beam_node_config;
 
 /* Creates a node; *out receives it. Free with beam_node_destroy. */

@@ -109,9 +109,39 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
 }
 
 absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State anchor_state,
-                                                             const consensus::Block& anchor_block,
+                                                             const consensus::Block& configured_anchor_block,
                                                              const ChainConfig& config, const ChainCrypto& crypto,
                                                              metrics::Registry* registry, ChainObserver* observer) {
+  consensus::Block anchor_block = configured_anchor_block;
+  bool resume = false;
+  if (config.db != nullptr) {
+    // A data directory belongs to one chain: the anchor it was created with.
+    const Root configured_root = ssz::HashTreeRoot(anchor_state);
+    absl::StatusOr<std::optional<Root>> recorded = config.db->ConfiguredAnchorStateRoot();
+    if (!recorded.ok()) return recorded.status();
+    if (!recorded->has_value()) {
+      const Checkpoint anchor{ssz::HashTreeRoot(anchor_block), anchor_block.slot};
+      if (absl::Status s = config.db->Initialize(configured_root, anchor, ssz::Encode(anchor_state),
+                                                 ssz::Encode(anchor_block));
+          !s.ok()) {
+        return s;
+      }
+    } else if (**recorded != configured_root) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the data directory holds another chain (its anchor state root is ", ssz::ToHex(**recorded),
+          ", the configured one is ", ssz::ToHex(configured_root), ")"));
+    } else {
+      absl::StatusOr<storage::StoredAnchor> stored = config.db->LoadAnchor();
+      if (!stored.ok()) return stored.status();
+      absl::StatusOr<consensus::State> state = ssz::Decode<consensus::State>(stored->state_ssz);
+      absl::StatusOr<consensus::Block> block = ssz::Decode<consensus::Block>(stored->block_ssz);
+      if (!state.ok() || !block.ok()) return absl::DataLossError("storage: the stored anchor does not decode");
+      anchor_state = std::move(*state);
+      anchor_block = std::move(*block);
+      resume = true;
+    }
+  }
+
   std::unique_ptr<BeamChain> chain(new BeamChain(config, crypto, registry, observer));
   absl::StatusOr<std::unique_ptr<forkchoice::Store>> store = forkchoice::Store::FromAnchor(
       std::move(anchor_state), anchor_block,
@@ -136,6 +166,9 @@ absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State an
     TieredWriterLock lock(&chain->fc_mu_, kSiteFcImport);
     chain->store_ = std::move(*store);
   }
+  if (resume) {
+    if (absl::Status s = chain->ReplayStoredBlocks(anchor_block.slot); !s.ok()) return s;
+  }
   chain->UpdateSlotGauges(chain->HeadInfo());
   if (config.chain_worker) {
     chain->worker_ = std::make_unique<ChainWorker>(static_cast<ChainWorkHandler*>(chain.get()), config.worker_limits,
@@ -144,7 +177,77 @@ absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State an
   return chain;
 }
 
-BeamChain::~BeamChain() { worker_.reset(); }
+absl::Status BeamChain::ReplayStoredBlocks(Slot anchor_slot) {
+  absl::StatusOr<std::vector<storage::StoredBlock>> blocks = config_.db->BlocksAfterSlot(anchor_slot);
+  if (!blocks.ok()) return blocks.status();
+  if (blocks->empty()) return absl::OkStatus();
+  // The clock to the last stored block's slot, so none of them waits as "future".
+  if (absl::Status s = OnTick(blocks->back().slot * consensus::kIntervalsPerSlot); !s.ok()) return s;
+  replaying_ = true;
+  for (const storage::StoredBlock& stored : *blocks) {
+    if (!HasBlock(stored.parent_root)) continue;  // a dead fork's remains
+    absl::StatusOr<SignedBlock> block = ssz::Decode<SignedBlock>(stored.ssz);
+    if (!block.ok()) continue;  // cannot happen for what we wrote; never fatal
+    (void)ImportBlock(*block, stored.root);
+  }
+  replaying_ = false;
+  // The votes a clean shutdown saved (none after a crash).
+  absl::StatusOr<std::vector<ssz::ByteVec>> votes = config_.db->LoadVotes();
+  if (!votes.ok()) return votes.status();
+  TieredWriterLock lock(&fc_mu_, kSiteFcImport);
+  for (const ssz::ByteVec& bytes : *votes) {
+    absl::StatusOr<SignedAggregatedAttestation> vote = ssz::Decode<SignedAggregatedAttestation>(bytes);
+    if (vote.ok() && store_->HasBlock(vote->data.head.root)) store_->AddKnownProof(vote->data, vote->proof);
+  }
+  store_->UpdateHead();
+  return absl::OkStatus();
+}
+
+absl::Status BeamChain::Persist(const SignedBlock& block, const Root& root, const consensus::State* post_state) {
+  ssz::ByteVec bytes = ssz::Encode(block);
+  if (config_.db == nullptr) {
+    block_store_.Put(root, std::move(bytes));
+    return absl::OkStatus();
+  }
+  if (replaying_) return absl::OkStatus();  // already stored
+  const ssz::ByteVec state = post_state != nullptr ? ssz::Encode(*post_state) : ssz::ByteVec();
+  return config_.db->PutBlock(storage::StoredBlock{root, block.block.slot, block.block.parent_root, std::move(bytes)},
+                              ssz::ByteView(state.data(), state.size()));
+}
+
+std::optional<ssz::ByteVec> BeamChain::GetBlockSsz(const Root& root) const {
+  if (config_.db != nullptr) return config_.db->GetBlock(root);
+  return block_store_.Get(root);
+}
+
+absl::Status BeamChain::RecordProducedBlock(const SignedBlock& block, const Root& root, ssz::ByteVec ssz) {
+  if (config_.db == nullptr) {
+    block_store_.Put(root, std::move(ssz));
+    return absl::OkStatus();
+  }
+  RcState state = ShareState(root);
+  const ssz::ByteVec state_ssz = state != nullptr ? ssz::Encode(*state) : ssz::ByteVec();
+  return config_.db->PutBlock(storage::StoredBlock{root, block.block.slot, block.block.parent_root, std::move(ssz)},
+                              ssz::ByteView(state_ssz.data(), state_ssz.size()));
+}
+
+BeamChain::~BeamChain() {
+  worker_.reset();
+  if (config_.db == nullptr) return;
+  // A clean shutdown keeps the votes, so a restart finds the same head.
+  std::vector<ssz::ByteVec> votes;
+  {
+    TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+    for (const forkchoice::PayloadPool* pool : {&store_->known_payloads(), &store_->new_payloads()}) {
+      for (const auto* entry : pool->InOrder()) {
+        for (const auto& proof : entry->values) votes.push_back(ssz::Encode(SignedAggregatedAttestation{entry->data, proof}));
+      }
+    }
+  }
+  if (absl::Status s = config_.db->SaveVotes(votes); !s.ok()) {
+    std::fprintf(stderr, "beamcore: saving fork-choice votes failed: %s\n", std::string(s.message()).c_str());
+  }
+}
 
 // ---------------------------------------------------------------------------------
 // Ingress
@@ -312,6 +415,9 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
     return post.status();
   }
 
+  // Stored before fork choice sees it: whatever fork choice finalizes can be replayed.
+  if (absl::Status stored = Persist(signed_block, root, &*post); !stored.ok()) return stored;
+
   // Commit the state, keeping the exclusive borrow across the fork-choice import so
   // a concurrent prune cannot remove the entry under us.
   const auto import_start = std::chrono::steady_clock::now();
@@ -336,7 +442,6 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   }
   m_.block_processing_seconds->Observe(SecondsSince(import_start));
   m_.blocks_imported->Increment();
-  block_store_.Put(root, ssz::Encode(signed_block));
   if (info.head.root != old_head.root && info.head.root != root) {
     m_.reorgs->Increment();
   } else if (info.head.root == root && block.parent_root != old_head.root) {
@@ -418,21 +523,34 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
     block_cache_.RemoveChildrenOf(stale);
     block_cache_.RemoveFetchedBlock(stale);
   }
-  if (!config_.prune_on_finalization) return;
   absl::flat_hash_set<Root> kept;
   std::vector<std::pair<Slot, Root>> finalized_chain;  // leaves fork choice now
+  size_t pruned = 0;
   {
     TieredWriterLock lock(&fc_mu_, kSiteFcPrune);
     for (std::optional<Root> r = finalized.root; r.has_value() && store_->HasBlock(*r); r = store_->ParentRoot(*r)) {
       finalized_chain.emplace_back(*store_->BlockSlot(*r), *r);
     }
-    if (store_->PruneFinalized() == 0) return;
+    if (config_.prune_on_finalization) pruned = store_->PruneFinalized();
     for (const Root& r : store_->BlockRoots()) kept.insert(r);
   }
-  {
+  if (config_.db != nullptr) {
+    // Before OnFinalized is announced: the anchor a restart resumes from.
+    std::optional<ssz::ByteVec> block_ssz = config_.db->GetBlock(finalized.root);
+    absl::StatusOr<SignedBlock> block =
+        block_ssz ? ssz::Decode<SignedBlock>(*block_ssz) : absl::StatusOr<SignedBlock>(absl::NotFoundError(""));
+    if (block.ok()) {
+      const std::vector<Root> live(kept.begin(), kept.end());
+      const absl::Status s = config_.db->Finalize(
+          finalized, ssz::Encode(block->block), finalized_chain,
+          config_.prune_on_finalization ? std::optional<absl::Span<const Root>>(live) : std::nullopt);
+      if (!s.ok()) std::fprintf(stderr, "beamcore: storing finalization failed: %s\n", std::string(s.message()).c_str());
+    }
+  } else {
     TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexWrite);
     for (const auto& [slot, root] : finalized_chain) finalized_index_[slot] = root;
   }
+  if (pruned == 0) return;
   std::vector<Root> dropped;
   {
     TieredWriterLock lock(&states_mu_, kSiteStatesPrune);
@@ -461,7 +579,9 @@ std::vector<std::pair<Slot, Root>> BeamChain::CanonicalBlockRoots(Slot start, ui
       if (slot < end) out.emplace_back(slot, *r);
     }
   }
-  if (start < lowest_in_tree) {
+  if (start < lowest_in_tree && config_.db != nullptr) {
+    for (const auto& entry : config_.db->FinalizedRange(start, std::min(end, lowest_in_tree))) out.push_back(entry);
+  } else if (start < lowest_in_tree) {
     TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexRead);
     for (auto it = finalized_index_.lower_bound(start); it != finalized_index_.end() && it->first < end &&
                                                        it->first < lowest_in_tree;

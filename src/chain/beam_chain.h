@@ -40,6 +40,7 @@
 #include "crypto/public_key_cache.h"
 #include "forkchoice/store.h"
 #include "metrics/registry.h"
+#include "storage/chain_db.h"
 #include "sync/locked_map.h"
 #include "sync/tiered_mutex.h"
 #include "wire/messages.h"
@@ -83,6 +84,11 @@ struct ChainConfig {
   // Drop fork-choice nodes and states below the finalized block after finalization.
   bool prune_on_finalization = true;
   forkchoice::BlockProofCheck block_proof_check = forkchoice::BlockProofCheck::kVerify;
+  // Persistent storage (not owned; must outlive the chain). With it, Create() resumes
+  // from the stored finalized state and replays the stored blocks above it; every
+  // import writes its block and post-state before fork choice sees it; finalization
+  // records the finalized index and prunes dead forks. Null: in memory only.
+  storage::ChainDb* db = nullptr;
 };
 
 // The cryptography the chain uses; all must outlive the chain and be thread-safe.
@@ -196,10 +202,11 @@ class BeamChain final : private ChainWorkHandler {
   std::vector<std::pair<Slot, Root>> CanonicalBlockRoots(Slot start, uint64_t count) const
       ABSL_LOCKS_EXCLUDED(fc_mu_, finalized_index_mu_);
 
-  // Imported blocks as SSZ, for serving BlocksByRoot (in memory until storage lands).
-  std::optional<ssz::ByteVec> GetBlockSsz(const Root& root) const { return block_store_.Get(root); }
-  // Records a block this node produced and signed (imports record theirs).
-  void RecordBlockSsz(const Root& root, ssz::ByteVec ssz) { block_store_.Put(root, std::move(ssz)); }
+  // Imported blocks as SSZ, for serving BlocksByRoot (from storage when configured).
+  std::optional<ssz::ByteVec> GetBlockSsz(const Root& root) const;
+  // Records a block this node produced and signed (with its post-state, in storage);
+  // imports record theirs.
+  absl::Status RecordProducedBlock(const SignedBlock& block, const Root& root, ssz::ByteVec ssz);
 
   BlockCache& block_cache() { return block_cache_; }
   ConnectedPeers& peers() { return peers_; }
@@ -208,6 +215,9 @@ class BeamChain final : private ChainWorkHandler {
  private:
   BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metrics::Registry* registry,
             ChainObserver* observer);
+  // Replays the stored blocks above the anchor (Create with storage).
+  absl::Status ReplayStoredBlocks(Slot anchor_slot);
+  absl::Status Persist(const SignedBlock& block, const Root& root, const consensus::State* post_state);
 
   // ChainWorkHandler.
   void HandleTick(uint64_t interval) override;
@@ -234,7 +244,8 @@ class BeamChain final : private ChainWorkHandler {
   LockMetrics lock_metrics_;
   crypto::PublicKeyCache key_cache_;  // tier 5a
 
-  // Tier 1: finalized slot -> block root, below the fork-choice tree.
+  // Tier 1: finalized slot -> block root, below the fork-choice tree (without storage;
+  // with it, the database's finalized index).
   mutable TieredMutex finalized_index_mu_;
   std::map<Slot, Root> finalized_index_ ABSL_GUARDED_BY(finalized_index_mu_);
 
@@ -242,7 +253,8 @@ class BeamChain final : private ChainWorkHandler {
   BlockCache block_cache_;
   LockedMap<Root, std::string> invalid_blocks_{"invalid_blocks", kNetworkTier};
   LockedMap<Root, uint64_t> pending_block_roots_{"pending_block_roots", kNetworkTier};
-  LockedMap<Root, ssz::ByteVec> block_store_{"block_store", kNetworkTier};
+  LockedMap<Root, ssz::ByteVec> block_store_{"block_store", kNetworkTier};  // without storage
+  bool replaying_ = false;  // Create() only, before any other thread sees the chain
   ConnectedPeers peers_;
 
   // Tier 3.
