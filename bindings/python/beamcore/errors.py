@@ -62,6 +62,34 @@ class ClosedError(ValueError):
     before any C call (like I/O on a closed file)."""
 
 
+class UnsupportedError(NotImplementedError):
+    """The loaded libbeamcore predates a feature (an older 0.x build without the C
+    function it needs). Raised in Python, before any C call."""
+
+
+class InvalidProof(Exception):
+    """Raised by a host crypto object's method (see Node's `crypto`) to answer "the
+    proof / input is invalid" (the C return code 1) rather than "could not do the work"
+    (any other exception, code 2)."""
+
+
+class CallbackError(Exception):
+    """An exception a Python callback (network, clock, log, crypto) raised while the
+    library called it. It could not propagate into C, so it was logged on the
+    "beamcore" logger and recorded on the Node (Node.callback_errors,
+    Node.raise_callback_errors()).
+
+    callback:  which callback raised, e.g. "network.send_request" or "crypto.verify_single_message"
+    exception: the original exception (also __cause__)
+    """
+
+    def __init__(self, callback, exception):
+        self.callback = callback
+        self.exception = exception
+        super().__init__(f"{callback} raised {type(exception).__name__}: {exception}")
+        self.__cause__ = exception
+
+
 STATUS_ERRORS = {
     _ffi.BEAM_ERR_INVALID_ARGUMENT: InvalidArgument,
     _ffi.BEAM_ERR_DECODE: DecodeError,

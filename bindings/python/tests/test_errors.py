@@ -438,7 +438,8 @@ class CallbackTest(unittest.TestCase):
         # API cannot make; drive the installed ctypes callback directly instead.
         network = Recorder()
         with beamcore.Node(genesis(), network=network) as node:
-            c_publish, c_request, _ = node._h.keepalive
+            functions = node._h.keepalive.functions
+            c_publish, c_request = functions["publish_gossip"], functions["request_block"]
             payload = ctypes.create_string_buffer(b"\x01\x02\x03", 3)
             c_publish(TopicKind.AGGREGATE, ctypes.addressof(payload), 3, None)
             c_publish(TopicKind.BLOCK, None, 0, None)
@@ -455,9 +456,14 @@ class CallbackTest(unittest.TestCase):
                 pass
 
         with beamcore.Node(genesis(), network=PublishOnly()) as node:
-            c_publish, c_request, vtable = node._h.keepalive
-            self.assertFalse(c_request)  # NULL in the vtable
-            self.assertTrue(c_publish)
+            functions = node._h.keepalive.functions
+            self.assertTrue(functions["publish_gossip"])
+            for name in ("request_block", "send_request", "send_response_chunk", "send_response_end",
+                         "report_peer"):
+                self.assertFalse(functions[name], name)  # NULL in the vtable
+            vtable = node._h.keepalive.vtables["network"]
+            self.assertEqual(vtable.struct_size, ctypes.sizeof(beamcore._ffi.BeamNetworkVtable))
+            self.assertFalse(vtable.report_peer)
 
 
 if __name__ == "__main__":

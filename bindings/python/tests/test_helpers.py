@@ -45,6 +45,12 @@ class HashTreeRootTest(unittest.TestCase):
         for signed, root in zip(blocks, roots):
             self.assertEqual(beamcore.hash_tree_root(SszType.BLOCK, block_of(signed)), root)
             self.assertNotEqual(beamcore.hash_tree_root(SszType.SIGNED_BLOCK, signed), root)
+            self.assertEqual(beamcore.block_root(signed), root)  # beam_block_root
+            self.assertEqual(beamcore.block_root(bytearray(signed)), root)
+        with self.assertRaises(beamcore.DecodeError):
+            beamcore.block_root(b"junk")
+        with self.assertRaises(TypeError):
+            beamcore.block_root(None)
 
     def test_attestation_data(self):
         _, _, roots, _ = chain(1)
