@@ -15,6 +15,7 @@
 #include "crypto/aggregate_prover.h"
 #include "crypto/verifier.h"
 #include "crypto/xmss/config.h"
+#include "forkchoice/vote_tracker.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
 #include "wire/messages.h"
@@ -354,13 +355,29 @@ BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, 
     if (signed_block_out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_produce_block: out is NULL");
     absl::StatusOr<forkchoice::ProducedBlock> produced = node->chain->ProduceBlock(slot, proposer);
     if (!produced.ok()) return capi::Fail(produced.status());
-    // The block proof: the attestation proofs merged with the proposer's (the
-    // proposer's XMSS signature is the host's part; mocked mode needs none).
+    // The block proof: the attestation proofs (with their participants' attestation
+    // keys) merged with the proposer's part over the block root (with the proposer's
+    // proposal key; its XMSS signature is the host's to fold in, mocked mode needs none).
+    const consensus::State& state = *produced->post_state;
+    auto key_of = [&](const ssz::Bytes52& bytes) -> absl::StatusOr<crypto::xmss::PublicKey> {
+      return ssz::Decode<crypto::xmss::PublicKey>(ssz::ByteView(bytes.data(), bytes.size()));
+    };
     std::vector<crypto::ChildProof> components;
     for (const auto& p : produced->attestation_proofs) {
-      components.push_back(crypto::ChildProof{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {}});
+      crypto::ChildProof child{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {}};
+      for (consensus::ValidatorIndex v : forkchoice::ParticipantIndices(p.participants)) {
+        if (v >= state.validators.size()) return capi::Fail(BEAM_ERR_INTERNAL, "a proof names an unknown validator");
+        absl::StatusOr<crypto::xmss::PublicKey> key = key_of(state.validators[v].attestation_public_key);
+        if (!key.ok()) return capi::Fail(BEAM_ERR_INTERNAL, "undecodable attestation key in the state");
+        child.public_keys.push_back(*key);
+      }
+      components.push_back(std::move(child));
     }
-    components.push_back(crypto::ChildProof{ssz::ByteView(produced->block_root.data(), 32), {}});
+    crypto::ChildProof proposer_part{ssz::ByteView(produced->block_root.data(), 32), {}};
+    if (absl::StatusOr<crypto::xmss::PublicKey> key = key_of(state.validators[proposer].proposal_public_key); key.ok()) {
+      proposer_part.public_keys.push_back(*key);
+    }
+    components.push_back(std::move(proposer_part));
     absl::StatusOr<ssz::ByteVec> proof = node->prover->MergeMultiMessage(components);
     if (!proof.ok()) return capi::Fail(proof.status());
     consensus::SignedBlock signed_block{produced->block, {}};

@@ -137,6 +137,10 @@ void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t resu
   }
   switch (request.protocol) {
     case BEAM_REQ_BLOCKS_BY_ROOT: {
+      // The peer announced what we asked for (its Status or a child's parent link).
+      if (result == BEAM_RESP_SUCCESS && request.chunks == 0) {
+        node->ReportPeer(request.peer, BEAM_PEER_HIGH_TOLERANCE, "an empty answer to blocks_by_root");
+      }
       // Roots the answer did not deliver may be asked for again (from another peer).
       std::vector<ssz::Root> missing;
       for (const ssz::Root& r : request.roots) {
@@ -327,6 +331,7 @@ BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t re
         return refuse(BEAM_PEER_MID_TOLERANCE,
                       absl::InvalidArgumentError("beam_node_on_response_chunk: a block that was not requested"));
       }
+      node->requests.Update(request_id, [](capi::OutboundRequest& r) { return ++r.chunks; });
     } else {
       // BlocksByRange: in the range, in increasing slot order (checked and advanced atomically).
       const uint64_t slot = block->block.slot;

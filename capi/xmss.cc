@@ -23,7 +23,9 @@ struct beam_xmss_key {
 namespace beam::capi {
 namespace {
 
-const crypto::xmss::XmssConfig* SchemeConfig(beam_xmss_scheme scheme) {
+// Takes the enum by reference: a host may pass any int, and loading an out-of-range
+// value as the enum type would be undefined behaviour.
+const crypto::xmss::XmssConfig* SchemeConfig(const beam_xmss_scheme& scheme) {
   switch (RawEnum(scheme)) {
     case BEAM_XMSS_TEST:
       return &crypto::xmss::kTestConfig;

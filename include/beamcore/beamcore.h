@@ -218,8 +218,9 @@ typedef struct beam_crypto_vtable {
                                   const size_t* raw_signature_lens, size_t num_raw, const uint8_t message[32],
                                   uint64_t slot, beam_bytes_sink* proof_out, void* user_data);
   /* Merges single-message proofs into a block's multi-message proof (same layout as
-   * the children above). The last component of a produced block is the 32-byte block
-   * root with no keys: the proposer's part, which the host signs and folds in. */
+   * the children above; each attestation proof with its participants' attestation
+   * keys). The last component of a produced block is the 32-byte block root with the
+   * proposer's proposal key: the proposer's part, which the host signs and folds in. */
   int (*merge_multi_message)(const uint8_t* proofs, const size_t* proof_lens, const uint8_t* public_keys,
                              const size_t* keys_per_proof, size_t num_proofs, beam_bytes_sink* proof_out,
                              void* user_data);
