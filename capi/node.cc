@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,7 +47,9 @@ class NodeObserver final : public chain::ChainObserver {
       net.publish_gossip(BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), net.user_data);
     }
   }
-  void OnMissingParent(const ssz::Root& parent_root) override { FetchBlocks(node_, {parent_root}); }
+  void OnMissingParent(const ssz::Root& parent_root, const ssz::Root& child_root) override {
+    FetchBlocks(node_, {parent_root}, node_->block_sources.Get(child_root));
+  }
   void OnBlockImported(const ssz::Root& root, uint64_t slot) override {
     node_->block_sources.Remove(root);
     if (node_->LogEnabled(BEAM_LOG_DEBUG)) {
@@ -113,8 +116,6 @@ namespace {
 
 using namespace beam;
 using capi::ToC;
-
-constexpr size_t kMaxTrackedBlockSources = 4096;
 
 beam_status NodeArg(const beam_node* node, const char* fn) {
   if (node == nullptr || node->chain == nullptr) {
@@ -248,6 +249,12 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
         node->observer.get());
     if (!chain.ok()) return capi::Fail(chain.status());
     node->chain = std::move(*chain);
+    // leanMetrics node info: who this is (always 1) and when it started (Unix seconds).
+    node->registry.GetGauge("lean_node_info", "Node information (always 1).",
+                            {{"name", "libbeamcore"}, {"version", beam_version_string()}})
+        ->Set(1);
+    node->registry.GetGauge("lean_node_start_time_seconds", "Start timestamp.")
+        ->Set(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
     if (clock != nullptr) {
       beam_clock_vtable copy{};
       std::memcpy(&copy, clock, std::min(clock->struct_size, sizeof copy));
@@ -309,9 +316,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
         if (!block.ok()) return undecodable(block.status());
         const ssz::Root root = ssz::HashTreeRoot(block->block);  // once, at ingress
         // Remember the sender until the block's fate is known (bounded).
-        if (peer_id != nullptr && node->block_sources.Count() < kMaxTrackedBlockSources) {
-          node->block_sources.Put(root, peer_id);
-        }
+        if (peer_id != nullptr) capi::RememberBlockSource(node, root, peer_id);
         if (node->inline_mode) return capi::Fail(chain.OnBlock(*block, root));
         if (!chain.SubmitBlock(std::move(*block), root)) {
           return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "the block queue is full; the block was dropped");

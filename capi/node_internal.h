@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,8 +91,13 @@ struct beam_node {
 namespace beam::capi {
 
 // Req/resp and sync (reqresp.cc).
-// Asks a connected peer for `roots` (deduplicated), or tells the host it must.
-void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots);
+// Asks a connected peer for `roots` (deduplicated): `preferred` if it is connected
+// (the peer that sent a child of theirs has them), else the best other peer; or tells
+// the host it must.
+void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots,
+                 const std::optional<std::string>& preferred = std::nullopt);
+// Bounded map root -> the peer a block came from (gossip or a response).
+void RememberBlockSource(beam_node* node, const ssz::Root& root, const std::string& peer);
 // Expires requests past their deadline: reports their peers, frees what they owed.
 void ExpireRequests(beam_node* node);
 // Records the interval and expires overdue requests (all tick paths call this).

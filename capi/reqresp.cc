@@ -23,6 +23,9 @@ namespace {
 constexpr uint64_t kRangeSyncMinGap = 4;
 constexpr uint64_t kMaxRequestBlocks = wire::kMaxRequestBlocks;
 constexpr uint64_t kMinSlotsForBlockRequests = 3600;   // leanSpec MIN_SLOTS_FOR_BLOCK_REQUESTS
+// Roots a peer did not deliver are asked of other peers, this many peers in all.
+constexpr int kMaxFetchAttempts = 3;
+constexpr size_t kMaxTrackedBlockSources = 4096;
 
 template <class T>
 absl::StatusOr<T> DecodeBytes(const uint8_t* ssz, size_t len, const char* what) {
@@ -45,12 +48,14 @@ uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol
   return id;
 }
 
-void FetchBlocksExcluding(beam_node* node, const std::vector<ssz::Root>& roots, std::optional<std::string> exclude) {
+void FetchBlocksVia(beam_node* node, const std::vector<ssz::Root>& roots, const std::optional<std::string>& preferred,
+                    const std::optional<std::string>& exclude, int attempt = 1) {
   chain::BeamChain& chain = *node->chain;
   std::vector<ssz::Root> to_fetch = chain.SelectRootsToFetch(roots);
   if (to_fetch.empty()) return;
-  std::optional<std::string> peer =
-      exclude ? chain.peers().SelectPeer(absl::string_view(*exclude)) : chain.peers().SelectPeer();
+  std::optional<std::string> peer;
+  if (preferred && preferred != exclude && chain.peers().Contains(*preferred)) peer = preferred;
+  if (!peer) peer = exclude ? chain.peers().SelectPeer(absl::string_view(*exclude)) : chain.peers().SelectPeer();
   if (!peer || node->network.send_request == nullptr) {
     chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetchNoPeers);
     // Not pending any more: a later attempt (a new peer) may ask again.
@@ -64,8 +69,17 @@ void FetchBlocksExcluding(beam_node* node, const std::vector<ssz::Root>& roots, 
   request.roots.items = to_fetch;
   OutboundRequest pending;
   pending.roots = to_fetch;
+  pending.attempt = attempt;
+  if (node->LogEnabled(BEAM_LOG_DEBUG)) {
+    node->Log(BEAM_LOG_DEBUG, absl::StrCat("fetching ", to_fetch.size(), " block(s) by root from ", *peer, " (attempt ",
+                                           attempt, "), first ", ssz::ToHex(to_fetch.front())));
+  }
   SendRequest(node, *peer, BEAM_REQ_BLOCKS_BY_ROOT, ssz::Encode(request), std::move(pending));
   chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetched);
+}
+
+void FetchBlocksExcluding(beam_node* node, const std::vector<ssz::Root>& roots, std::optional<std::string> exclude) {
+  FetchBlocksVia(node, roots, std::nullopt, exclude);
 }
 
 // Sends the BlocksByRange request for [start, start + count) towards `target`.
@@ -141,12 +155,15 @@ void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t resu
       if (result == BEAM_RESP_SUCCESS && request.chunks == 0) {
         node->ReportPeer(request.peer, BEAM_PEER_HIGH_TOLERANCE, "an empty answer to blocks_by_root");
       }
-      // Roots the answer did not deliver may be asked for again (from another peer).
+      // Roots the answer did not deliver are asked of another peer (a few in turn).
       std::vector<ssz::Root> missing;
       for (const ssz::Root& r : request.roots) {
         if (!chain.HasBlock(r) && !chain.block_cache().Contains(r)) missing.push_back(r);
       }
       chain.ForgetPendingFetch(missing);
+      if (!missing.empty() && request.chunks < request.roots.size() && request.attempt < kMaxFetchAttempts) {
+        FetchBlocksVia(node, missing, std::nullopt, request.peer, request.attempt + 1);
+      }
       return;
     }
     case BEAM_REQ_BLOCKS_BY_RANGE: {
@@ -182,7 +199,13 @@ int32_t ServeRange(beam_node* node, const wire::BlocksByRangeRequest& request,
 
 }  // namespace
 
-void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots) { FetchBlocksExcluding(node, roots, std::nullopt); }
+void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots, const std::optional<std::string>& preferred) {
+  FetchBlocksVia(node, roots, preferred, std::nullopt);
+}
+
+void RememberBlockSource(beam_node* node, const ssz::Root& root, const std::string& peer) {
+  if (node->block_sources.Count() < kMaxTrackedBlockSources) node->block_sources.Put(root, peer);
+}
 
 void ExpireRequests(beam_node* node) {
   for (auto& [id, request] : node->requests.TakeExpired(node->current_interval.load(std::memory_order_relaxed))) {
@@ -282,7 +305,11 @@ BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_i
             capi::DecodeBytes<wire::BlocksByRootRequest>(ssz, len, "blocks_by_root request");
         if (!request.ok()) return invalid(request.status());
         for (const ssz::Root& root : request->roots.items) {
-          if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) chunk(*block);
+          if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) {
+            chunk(*block);
+          } else if (node->LogEnabled(BEAM_LOG_DEBUG)) {
+            node->Log(BEAM_LOG_DEBUG, absl::StrCat("blocks_by_root from ", peer, ": no block ", ssz::ToHex(root)));
+          }
         }
         end(BEAM_RESP_SUCCESS);
         return capi::Ok();
@@ -349,6 +376,7 @@ BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t re
       }
       if (chain.HasBlock(root)) return capi::Ok();  // already have it
     }
+    capi::RememberBlockSource(node, root, request->peer);  // it has the block's ancestors
     return capi::SubmitFetchedBlock(node, std::move(*block), root);
   });
 }

@@ -12,9 +12,13 @@
 #
 # Result variables:
 #   BoringSSL_FOUND, BoringSSL_INCLUDE_DIR, BoringSSL_CRYPTO_LIBRARY,
-#   BoringSSL_LIBRARY_DIR (for rpaths)
-# Imported target:
-#   BoringSSL::crypto  (defines BEAM_EXPECT_BORINGSSL=1 for consumers)
+#   BoringSSL_LIBRARY_DIR (for rpaths),
+#   BoringSSL_RUNTIME_LIBRARY  absolute path of the run-time library (the file
+#                              named by its SONAME, libcrypto.so.0) — what
+#                              libbeamcore dlopen()s (src/crypto/boringssl.h)
+# Imported targets:
+#   BoringSSL::headers (include directory only, no link; defines BEAM_EXPECT_BORINGSSL=1)
+#   BoringSSL::crypto  (headers + link to the library; defines BEAM_EXPECT_BORINGSSL=1)
 
 include(FindPackageHandleStandardArgs)
 
@@ -54,13 +58,37 @@ if(BoringSSL_INCLUDE_DIR AND EXISTS "${BoringSSL_INCLUDE_DIR}/openssl/base.h")
   endif()
 endif()
 
+# The run-time file: libcrypto.so.0 (the package android-libboringssl), not the
+# development symlink libcrypto.so (android-libboringssl-dev).
+if(BoringSSL_CRYPTO_LIBRARY AND NOT BoringSSL_RUNTIME_LIBRARY)
+  get_filename_component(_beam_bssl_dir "${BoringSSL_CRYPTO_LIBRARY}" DIRECTORY)
+  find_file(BoringSSL_RUNTIME_LIBRARY
+    NAMES libcrypto.so.0
+    HINTS "${_beam_bssl_dir}"
+    NO_DEFAULT_PATH)
+  if(NOT BoringSSL_RUNTIME_LIBRARY)
+    # Not the Debian layout: fall back to the file the link name points at.
+    file(REAL_PATH "${BoringSSL_CRYPTO_LIBRARY}" _beam_bssl_real)
+    set(BoringSSL_RUNTIME_LIBRARY "${_beam_bssl_real}" CACHE FILEPATH
+        "BoringSSL library loaded at run time" FORCE)
+  endif()
+endif()
+
 find_package_handle_standard_args(BoringSSL
-  REQUIRED_VARS BoringSSL_CRYPTO_LIBRARY BoringSSL_INCLUDE_DIR)
+  REQUIRED_VARS BoringSSL_CRYPTO_LIBRARY BoringSSL_INCLUDE_DIR BoringSSL_RUNTIME_LIBRARY)
 
 if(BoringSSL_FOUND)
   get_filename_component(BoringSSL_LIBRARY_DIR "${BoringSSL_CRYPTO_LIBRARY}" DIRECTORY)
   set(BoringSSL_INCLUDE_DIRS "${BoringSSL_INCLUDE_DIR}")
   set(BoringSSL_LIBRARIES "${BoringSSL_CRYPTO_LIBRARY}")
+
+  if(NOT TARGET BoringSSL::headers)
+    add_library(BoringSSL::headers INTERFACE IMPORTED)
+    set_target_properties(BoringSSL::headers PROPERTIES
+      IMPORTED_NO_SYSTEM TRUE  # -I, not -isystem: must win over /usr/include/openssl
+      INTERFACE_COMPILE_DEFINITIONS "BEAM_EXPECT_BORINGSSL=1")
+    target_include_directories(BoringSSL::headers BEFORE INTERFACE "${BoringSSL_INCLUDE_DIR}")
+  endif()
 
   if(NOT TARGET BoringSSL::crypto)
     add_library(BoringSSL::crypto SHARED IMPORTED)
@@ -74,4 +102,4 @@ if(BoringSSL_FOUND)
   endif()
 endif()
 
-mark_as_advanced(BoringSSL_INCLUDE_DIR BoringSSL_CRYPTO_LIBRARY)
+mark_as_advanced(BoringSSL_INCLUDE_DIR BoringSSL_CRYPTO_LIBRARY BoringSSL_RUNTIME_LIBRARY)

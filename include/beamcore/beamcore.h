@@ -351,6 +351,42 @@ BEAM_EXPORT beam_status beam_state_borrow_serialize(const beam_state_borrow* bor
 BEAM_EXPORT void beam_state_borrow_release(beam_state_borrow* borrow);
 
 /* ------------------------------------------------------------------------- */
+/* Lean HTTP API (/lean/v0/... and /metrics), for the host's HTTP server     */
+/* ------------------------------------------------------------------------- */
+
+/* One HTTP response. The host sets struct_size (sizeof); the library fills the
+ * fields and the host releases them with beam_api_response_free (or each buffer with
+ * beam_buffer_free). content_type and allow are also NUL-terminated (len excludes
+ * the NUL); body is bytes (SSZ for the state and block routes). */
+typedef struct beam_api_response {
+  size_t struct_size;
+  int32_t status_code;      /* 200, 400, 404, 405, 500 */
+  beam_buffer content_type; /* e.g. "application/json" */
+  beam_buffer body;         /* empty for HEAD */
+  beam_buffer allow;        /* 405 only: the path's methods for the Allow header ("GET, HEAD, POST"); else empty */
+} beam_api_response;
+
+/* Thread-safe (call it from any number of server threads; not from node callbacks).
+ * Answers one request of leanSpec's lean API: `method` ("GET", case-sensitive; HEAD
+ * wherever GET), `path` the request target in origin form ("/lean/v0/fork_choice"; a
+ * "?query" is ignored), `body` the request body (may be NULL when body_len is 0).
+ * Routes: GET /lean/v0/health, /lean/v0/checkpoints/justified, /lean/v0/fork_choice
+ * (JSON); GET /lean/v0/states/finalized, /lean/v0/blocks/finalized (SSZ,
+ * application/octet-stream); GET and POST /lean/v0/admin/aggregator (JSON; POST
+ * {"enabled": true|false} switches the node's aggregator role at run time and returns
+ * {"is_aggregator": ..., "previous": ...}); GET /metrics (Prometheus text,
+ * "text/plain; version=0.0.4; charset=utf-8"). Every HTTP answer, errors included, is
+ * BEAM_OK with its status_code: unknown path 404, known path with another method 405,
+ * malformed POST body 400, each with a JSON body {"code": N, "message": "..."}. The
+ * admin route is unauthenticated (as in leanSpec): expose it only to trusted clients.
+ * BEAM_ERR_INVALID_ARGUMENT for a NULL node/method/path/out, a NULL body with
+ * body_len > 0, or a too-small struct_size; then *out holds no buffers. */
+BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, const char* path, const uint8_t* body,
+                                        size_t body_len, beam_api_response* out);
+/* Frees the response's buffers and resets them to {NULL, 0}. NULL is a no-op. */
+BEAM_EXPORT void beam_api_response_free(beam_api_response* response);
+
+/* ------------------------------------------------------------------------- */
 /* XMSS keys and signing (validator duties)                                  */
 /* ------------------------------------------------------------------------- */
 
@@ -433,5 +469,7 @@ BEAM_EXPORT beam_status beam_block_cache_count(beam_block_cache* cache, size_t* 
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
+
+#include "beamcore/wire.h"
 
 #endif /* BEAMCORE_BEAMCORE_H_ */

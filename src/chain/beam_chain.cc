@@ -26,6 +26,7 @@ BEAM_LOCK_SITE(kSiteStatesCommit, "onBlock.commit");
 BEAM_LOCK_SITE(kSiteStatesPrune, "pruneStates");
 BEAM_LOCK_SITE(kSiteStatesCount, "states.count");
 BEAM_LOCK_SITE(kSiteFcRead, "forkChoice.read");
+BEAM_LOCK_SITE(kSiteFcTree, "forkChoice.tree");
 BEAM_LOCK_SITE(kSiteFcImport, "forkChoice.onBlock");
 BEAM_LOCK_SITE(kSiteFcTick, "forkChoice.onTick");
 BEAM_LOCK_SITE(kSiteFcVote, "forkChoice.onAttestation");
@@ -52,16 +53,19 @@ bool IsRejection(const absl::Status& s, RejectionReason r) { return consensus::G
 BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metrics::Registry* registry,
                      ChainObserver* observer)
     : config_(config),
+      is_aggregator_(config.is_aggregator),
       own_registry_(registry != nullptr ? nullptr : std::make_unique<metrics::Registry>()),
       registry_(registry != nullptr ? registry : own_registry_.get()),
       observer_(observer),
       lock_metrics_(registry_),
       finalized_index_mu_("finalized_index", kFinalizationTier, &lock_metrics_),
       block_cache_(&lock_metrics_),
+      peers_(nullptr, registry_->GetGauge("lean_connected_peers", "Number of connected peers.")),
       states_mu_("states", kStatesTier, &lock_metrics_),
       pending_mu_("pending_blocks", kPendingBlocksTier, &lock_metrics_),
       events_mu_("events", kEventsTier, &lock_metrics_),
-      fc_mu_("fork_choice", kForkChoiceTier, &lock_metrics_) {
+      fc_mu_("fork_choice", kForkChoiceTier, &lock_metrics_),
+      coverage_(registry_) {
   crypto_.signature_verifier = crypto.signature_verifier;
   crypto_.aggregate_verifier = crypto.aggregate_verifier;
   crypto_.prover = crypto.prover;
@@ -78,6 +82,16 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
                                   "Signature checks and state transition of one block.", metrics::DurationBuckets());
   m_.block_processing_seconds = r.GetHistogram("lean_fork_choice_block_processing_time_seconds",
                                                "Fork-choice import of one verified block.", metrics::DurationBuckets());
+  // leanMetrics buckets (leanSpec node/metrics/registry.py).
+  m_.attestation_validation_seconds =
+      r.GetHistogram("lean_attestation_validation_time_seconds",
+                     "Validation of one gossip attestation (checks, signature, recording).",
+                     {0.005, 0.01, 0.025, 0.05, 0.1, 1});
+  m_.reorg_depth = r.GetHistogram("lean_fork_choice_reorg_depth",
+                                  "Blocks of the old head's chain that a reorg rolled back.",
+                                  {1, 2, 3, 5, 7, 10, 20, 30, 50, 100});
+  m_.validators_count = r.GetGauge("lean_validators_count", "Number of validators managed by this node.");
+  m_.validators_count->Set(static_cast<double>(config.local_validators.size()));
   m_.pending_drain_iters = r.GetHistogram("lean_pending_blocks_drain_iters",
                                           "Blocks imported per processPendingBlocks call.",
                                           {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024});
@@ -384,7 +398,7 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
     if (IsRejection(pre.status(), RejectionReason::kUNKNOWN_PARENT_BLOCK)) {
       // Wait for the parent in the block cache; the host fetches it.
       if (absl::Status cached = block_cache_.Insert(root, signed_block, std::nullopt); cached.ok()) {
-        if (observer_ != nullptr) observer_->OnMissingParent(block.parent_root);
+        if (observer_ != nullptr) observer_->OnMissingParent(block.parent_root, root);
       }
       return pre.status();
     }
@@ -424,6 +438,7 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   absl::Status imported;
   Checkpoint old_head;
   ChainHeadInfo info;
+  std::optional<uint64_t> reorg_depth;  // set when the import counts as a reorg
   {
     BorrowedState committed = StatesCommitKeepExisting(root, std::make_shared<const consensus::State>(std::move(*post)));
     {
@@ -431,6 +446,11 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
       old_head = Checkpoint{store_->head(), store_->head_slot()};
       imported = store_->ImportVerifiedBlock(signed_block, root, committed.share());
       info = HeadInfoLocked();
+      // A reorg: the head moved elsewhere than to the new block, or to the new block
+      // on a branch other than the old head's.
+      const bool reorg = (info.head.root != old_head.root && info.head.root != root) ||
+                         (info.head.root == root && block.parent_root != old_head.root);
+      if (imported.ok() && reorg) reorg_depth = ReorgDepthLocked(old_head.root, info.head.root);
     }
     committed.Release();
   }
@@ -442,11 +462,11 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   }
   m_.block_processing_seconds->Observe(SecondsSince(import_start));
   m_.blocks_imported->Increment();
-  if (info.head.root != old_head.root && info.head.root != root) {
+  if (reorg_depth.has_value()) {
     m_.reorgs->Increment();
-  } else if (info.head.root == root && block.parent_root != old_head.root) {
-    m_.reorgs->Increment();
+    m_.reorg_depth->Observe(static_cast<double>(*reorg_depth));
   }
+  coverage_.RememberBlock(root, AggregateCoverage::FromBlock(block));
   AfterImport(root, block.slot);
   return absl::OkStatus();
 }
@@ -627,6 +647,7 @@ void BeamChain::ProcessPendingBlocks() {
 // Votes
 
 absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation) {
+  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<RcState> target_state = absl::InternalError("unset");
   {
     TieredReaderLock lock(&fc_mu_, kSiteFcRead);
@@ -635,10 +656,12 @@ absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation
   }
   absl::Status s = target_state.status();
   if (s.ok()) s = forkchoice::Store::VerifyAttestationSignature(crypto_, **target_state, attestation);
-  if (s.ok() && config_.is_aggregator) {
+  if (s.ok() && IsAggregator()) {
     TieredWriterLock lock(&fc_mu_, kSiteFcVote);
     s = store_->AddGossipSignature(attestation);
   }
+  // Timed on success only, as leanSpec's observe_on_attestation does.
+  if (s.ok()) m_.attestation_validation_seconds->Observe(SecondsSince(start));
   (s.ok() ? m_.attestations_valid : m_.attestations_invalid)->Increment();
   return s;
 }
@@ -663,6 +686,10 @@ absl::Status BeamChain::OnGossipAggregate(const SignedAggregatedAttestation& agg
 // Time
 
 absl::Status BeamChain::OnTick(uint64_t target) {
+  // The first interval-1 boundary this call crosses, where the coverage report of the
+  // previous slot's round is taken (once per call: a long catch-up has no new votes
+  // or blocks to report after the first).
+  std::optional<uint64_t> report_at;
   while (true) {
     uint64_t time = 0;
     bool aggregation_input = false;
@@ -680,21 +707,49 @@ absl::Status BeamChain::OnTick(uint64_t target) {
       const Slot slot = target / consensus::kIntervalsPerSlot;
       for (ValidatorIndex v : config_.local_validators) has_proposal |= (slot % validators == v);
     }
+    // The first interval at or after time + 1 that is `phase` within its slot.
+    auto next_at_phase = [&](uint64_t phase) {
+      uint64_t i = time + 1;
+      while (i % consensus::kIntervalsPerSlot != phase) ++i;
+      return i;
+    };
+    if (!report_at.has_value()) report_at = next_at_phase(1);
     // Step to just past the next interval-2 boundary that needs aggregation, if any;
     // the aggregation itself runs without the fork-choice lock (plan, prove, commit).
+    // Also stop at this call's report boundary.
     uint64_t stop = target;
-    uint64_t next2 = time + 1;
-    while (next2 % consensus::kIntervalsPerSlot != 2) ++next2;
-    const bool aggregate_here = config_.is_aggregator && aggregation_input && next2 <= target;
+    const uint64_t next2 = next_at_phase(2);
+    const bool aggregate_here = IsAggregator() && aggregation_input && next2 <= target;
     if (aggregate_here) stop = next2;
+    const bool report_here = *report_at > time && *report_at <= stop && *report_at >= consensus::kIntervalsPerSlot;
+    if (report_here) stop = *report_at;
+    const bool proposal_tick = has_proposal && stop == target;
     {
       TieredWriterLock lock(&fc_mu_, kSiteFcTick);
-      (void)store_->OnTick(stop, has_proposal && stop == target, /*is_aggregator=*/false);
+      // Pending proofs are promoted at interval 4 and on a proposal tick; within one
+      // store tick nothing else changes them, so this is what the promotion sees.
+      if (next_at_phase(4) <= stop || proposal_tick) {
+        coverage_.BeforePromotion(AggregateCoverage::FromPool(store_->new_payloads()));
+      }
+      (void)store_->OnTick(stop, proposal_tick, /*is_aggregator=*/false);
     }
-    if (aggregate_here) {
+    if (report_here) {
+      Root head;
+      AggregateCoverage::Votes pending;
+      size_t validator_count = 0;
+      {
+        TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+        head = store_->head();
+        pending = AggregateCoverage::FromPool(store_->new_payloads());
+        validator_count = store_->StateOf(head)->validators.size();
+      }
+      coverage_.ReportRound(stop / consensus::kIntervalsPerSlot - 1, head, pending, validator_count);
+    }
+    if (aggregate_here && stop == next2) {
       forkchoice::Store::AggregationPlan plan;
       {
         TieredReaderLock lock(&fc_mu_, kSiteFcRead);
+        coverage_.OnAggregationStart(AggregateCoverage::FromPool(store_->new_payloads()), validators);
         plan = store_->PlanAggregation();
       }
       absl::StatusOr<std::vector<SignedAggregatedAttestation>> made =
@@ -733,7 +788,10 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
   absl::StatusOr<forkchoice::Store::ProductionSnapshot> snapshot = absl::InternalError("unset");
   {
     TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
+    // Preparing promotes the pending proofs (the coverage report's timely snapshot).
+    AggregateCoverage::Votes pending = AggregateCoverage::FromPool(store_->new_payloads());
     snapshot = store_->PrepareProduction(slot, proposer);
+    if (snapshot.ok()) coverage_.BeforePromotion(std::move(pending));
   }
   if (!snapshot.ok()) return snapshot.status();
   absl::StatusOr<forkchoice::ProducedBlock> produced = forkchoice::Store::BuildProduction(*snapshot, crypto_);
@@ -743,6 +801,8 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
     TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
     store_->ImportProducedBlock(*produced);
   }
+  coverage_.OnProposal(produced->block, snapshot->payloads.get(), snapshot->parent_state->validators.size());
+  coverage_.RememberBlock(produced->block_root, AggregateCoverage::FromBlock(produced->block));
   AfterImport(produced->block_root, slot);
   return produced;
 }
@@ -765,6 +825,46 @@ ChainHeadInfo BeamChain::HeadInfoLocked() const {
   return ChainHeadInfo{store_->time(), Checkpoint{store_->head(), store_->head_slot()},
                        Checkpoint{store_->safe_target(), *store_->BlockSlot(store_->safe_target())},
                        store_->latest_justified(), store_->latest_finalized()};
+}
+
+uint64_t BeamChain::ReorgDepthLocked(const Root& old_head, const Root& new_head) const {
+  const forkchoice::ProtoArray& proto = store_->proto_array();
+  const std::optional<forkchoice::ProtoArray::Index> from = proto.IndexOf(old_head);
+  const std::optional<forkchoice::ProtoArray::Index> to = proto.IndexOf(new_head);
+  if (!from || !to) return 0;
+  // |ancestors(old) \ ancestors(new)|: climb from the old head to the common ancestor.
+  uint64_t depth = 0;
+  for (forkchoice::ProtoArray::Index i = *from; i != forkchoice::ProtoArray::kNone && !proto.IsAncestorOrSelf(i, *to);
+       i = proto.parent(i)) {
+    ++depth;
+  }
+  return depth;
+}
+
+ForkChoiceTree BeamChain::GetForkChoiceTree() const {
+  TieredReaderLock lock(&fc_mu_, kSiteFcTree);
+  const forkchoice::Store& store = *store_;
+  const forkchoice::ProtoArray& proto = store.proto_array();
+  const absl::flat_hash_map<Root, int64_t> weights = store.BlockWeights();
+  ForkChoiceTree tree;
+  tree.head = store.head();
+  tree.justified = store.latest_justified();
+  tree.finalized = store.latest_finalized();
+  tree.safe_target = store.safe_target();
+  // The proto-array holds blocks in import order, as the spec's blocks dict does.
+  for (forkchoice::ProtoArray::Index i = 0; i < static_cast<forkchoice::ProtoArray::Index>(proto.size()); ++i) {
+    if (proto.slot(i) < tree.finalized.slot) continue;
+    ForkChoiceNode node;
+    node.root = proto.root(i);
+    node.slot = proto.slot(i);
+    node.parent_root = proto.parent_root(i);
+    // A block's post-state carries its header (the anchor's state is the anchor's).
+    if (RcState state = store.StateOf(node.root)) node.proposer_index = state->latest_block_header.proposer_index;
+    if (auto w = weights.find(node.root); w != weights.end()) node.weight = w->second;
+    tree.nodes.push_back(node);
+  }
+  if (RcState head_state = store.StateOf(tree.head)) tree.validator_count = head_state->validators.size();
+  return tree;
 }
 
 void BeamChain::UpdateSlotGauges(const ChainHeadInfo& info) {

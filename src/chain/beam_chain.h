@@ -21,6 +21,7 @@
 #ifndef BEAMCORE_CHAIN_BEAM_CHAIN_H_
 #define BEAMCORE_CHAIN_BEAM_CHAIN_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -33,6 +34,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "chain/aggregate_coverage.h"
 #include "chain/block_cache.h"
 #include "chain/borrowed_state.h"
 #include "chain/chain_worker.h"
@@ -63,8 +65,9 @@ class ChainObserver {
   virtual ~ChainObserver() = default;
   virtual void OnBlockImported(const Root& root, Slot slot) {}
   virtual void OnBlockRejected(const Root& root, const absl::Status& why) {}
-  // A block whose parent is unknown was cached; the host should fetch `parent_root`.
-  virtual void OnMissingParent(const Root& parent_root) {}
+  // The block `child_root` waits in the cache for its unknown parent; the host should
+  // fetch `parent_root` (best from whoever sent the child).
+  virtual void OnMissingParent(const Root& parent_root, const Root& child_root) {}
   virtual void OnNewHead(const Checkpoint& head) {}
   virtual void OnJustified(const Checkpoint& justified) {}
   virtual void OnFinalized(const Checkpoint& finalized) {}
@@ -126,6 +129,26 @@ struct ChainHeadInfo {
   Checkpoint finalized;
 };
 
+// One block of the fork-choice tree as the lean API's /lean/v0/fork_choice shows it
+// (leanSpec node/api/handlers.py fork_choice).
+struct ForkChoiceNode {
+  Root root;
+  Slot slot = 0;
+  Root parent_root;
+  ValidatorIndex proposer_index = 0;
+  int64_t weight = 0;  // compute_block_weights; 0 at and below the finalized slot
+};
+
+// A snapshot of fork choice taken under one lock acquisition.
+struct ForkChoiceTree {
+  std::vector<ForkChoiceNode> nodes;  // blocks at or above the finalized slot, in import order
+  Root head;
+  Checkpoint justified;
+  Checkpoint finalized;
+  Root safe_target;
+  std::optional<uint64_t> validator_count;  // of the head state (nullopt: no head state)
+};
+
 class BeamChain final : private ChainWorkHandler {
  public:
   static absl::StatusOr<std::unique_ptr<BeamChain>> Create(consensus::State anchor_state,
@@ -169,6 +192,8 @@ class BeamChain final : private ChainWorkHandler {
   Slot CurrentSlot() const { return HeadInfo().time / consensus::kIntervalsPerSlot; }
   wire::Status GetStatus() const;
   SyncStatus GetSyncStatus() const;
+  // The fork-choice tree with the spec's block weights (the lean API's fork_choice).
+  ForkChoiceTree GetForkChoiceTree() const ABSL_LOCKS_EXCLUDED(fc_mu_);
   bool HasBlock(const Root& root) const;
   // Presence of every root under one fork-choice lock acquisition.
   void HasBlocksBatch(absl::Span<const Root> roots, absl::Span<bool> out) const;
@@ -210,7 +235,18 @@ class BeamChain final : private ChainWorkHandler {
 
   BlockCache& block_cache() { return block_cache_; }
   ConnectedPeers& peers() { return peers_; }
+  // The configuration the chain was created with; its is_aggregator is the initial
+  // role only (IsAggregator() is the current one).
   const ChainConfig& config() const { return config_; }
+
+  // --- Runtime role (any thread, lock-free) ---
+  // The aggregator role: starts as config().is_aggregator and can be switched at run
+  // time (the lean API's POST /lean/v0/admin/aggregator). The chain reads it on every
+  // gossip attestation (aggregators keep raw signatures) and every tick (aggregation
+  // at interval 2), so a switch applies from the next of those. Returns the previous
+  // role.
+  bool SetAggregator(bool enabled) { return is_aggregator_.exchange(enabled, std::memory_order_acq_rel); }
+  bool IsAggregator() const { return is_aggregator_.load(std::memory_order_acquire); }
 
  private:
   BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metrics::Registry* registry,
@@ -235,8 +271,14 @@ class BeamChain final : private ChainWorkHandler {
   Root BlockRootOf(const SignedBlock& block, std::optional<Root> root, const char* site);
   void UpdateSlotGauges(const ChainHeadInfo& info);
   ChainHeadInfo HeadInfoLocked() const ABSL_SHARED_LOCKS_REQUIRED(fc_mu_);
+  // Blocks on the chain of `old_head` that are not on the chain of `new_head` (the
+  // blocks a head change rolls back).
+  uint64_t ReorgDepthLocked(const Root& old_head, const Root& new_head) const ABSL_SHARED_LOCKS_REQUIRED(fc_mu_);
 
   const ChainConfig config_;
+  // Lock-free: the current aggregator role (SetAggregator / IsAggregator); initialized
+  // from config_.is_aggregator, which nothing reads after construction.
+  std::atomic<bool> is_aggregator_;
   forkchoice::StoreCrypto crypto_;  // with key_cache_ below
   std::unique_ptr<metrics::Registry> own_registry_;  // when the host passes none
   metrics::Registry* const registry_;
@@ -288,12 +330,16 @@ class BeamChain final : private ChainWorkHandler {
   struct Metrics {
     metrics::Gauge *head_slot, *justified_slot, *finalized_slot, *current_slot, *safe_target_slot, *pending_blocks;
     metrics::Histogram *stf_seconds, *block_processing_seconds, *pending_drain_iters;
+    metrics::Histogram *attestation_validation_seconds, *reorg_depth;
+    metrics::Gauge* validators_count;
     metrics::Counter *attestations_valid, *attestations_invalid, *aggregates_valid, *aggregates_invalid;
     metrics::Counter *blocks_imported, *blocks_invalid, *reorgs, *finalizations;
     metrics::Counter *pending_evicted_full, *pending_evicted_finalized;
     metrics::Counter* root_compute_skipped[3];
     metrics::Counter* fetch_outcomes[7];
   } m_;
+  // Attestation aggregate coverage report (its own leaf lock).
+  AggregateCoverage coverage_;
 
   std::unique_ptr<ChainWorker> worker_;  // last: stopped first
 };

@@ -22,7 +22,8 @@ bool Better(const PeerInfo& a, const PeerInfo& b) {
 
 }  // namespace
 
-ConnectedPeers::ConnectedPeers(LockMetrics* metrics) : mu_("connected_peers", kNetworkTier, metrics) {}
+ConnectedPeers::ConnectedPeers(LockMetrics* metrics, beam::metrics::Gauge* count_gauge)
+    : mu_("connected_peers", kNetworkTier, metrics), count_gauge_(count_gauge) {}
 
 const LockSite& ConnectedPeers::IterateSite() {
   BEAM_LOCK_SITE(site, "connected_peers.iterate");
@@ -39,7 +40,8 @@ bool ConnectedPeers::Connect(std::string peer_id, uint64_t now_ms) {
   }
   peers_.emplace(std::move(peer_id), std::move(info));
   // Only now that the entry is in: an allocation failure above leaves the count alone.
-  count_.fetch_add(1, std::memory_order_release);
+  const size_t count = count_.fetch_add(1, std::memory_order_release) + 1;
+  if (count_gauge_ != nullptr) count_gauge_->Set(static_cast<double>(count));
   return true;
 }
 
@@ -49,7 +51,8 @@ bool ConnectedPeers::Disconnect(absl::string_view peer_id) {
   auto it = peers_.find(peer_id);
   if (it == peers_.end()) return false;
   removed = peers_.extract(it);
-  count_.fetch_sub(1, std::memory_order_release);
+  const size_t count = count_.fetch_sub(1, std::memory_order_release) - 1;
+  if (count_gauge_ != nullptr) count_gauge_->Set(static_cast<double>(count));
   return true;
 }
 

@@ -26,6 +26,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "metrics/registry.h"
 #include "sync/lock_timer.h"
 #include "sync/tiered_mutex.h"
 #include "wire/messages.h"
@@ -41,8 +42,9 @@ struct PeerInfo {
 class ConnectedPeers {
  public:
   // `metrics` (optional) exports the lock's wait/hold times per call site
-  // ("connected_peers.connect", ...); it must outlive this object.
-  explicit ConnectedPeers(LockMetrics* metrics = nullptr);
+  // ("connected_peers.connect", ...); `count_gauge` (optional; lean_connected_peers)
+  // follows Count(). Both must outlive this object.
+  explicit ConnectedPeers(LockMetrics* metrics = nullptr, beam::metrics::Gauge* count_gauge = nullptr);
   ConnectedPeers(const ConnectedPeers&) = delete;
   ConnectedPeers& operator=(const ConnectedPeers&) = delete;
 
@@ -85,6 +87,7 @@ class ConnectedPeers {
   absl::flat_hash_map<std::string, PeerInfo> peers_ ABSL_GUARDED_BY(mu_);
   // peers_.size(), published after each successful change (written under mu_).
   std::atomic<size_t> count_{0};
+  beam::metrics::Gauge* const count_gauge_;  // set with count_ (under mu_), or null
 };
 
 }  // namespace beam::chain

@@ -1,15 +1,9 @@
 #include "crypto/sha256.h"
 
-#include <openssl/base.h>
-#include <openssl/sha.h>
-
 #include <cstring>
 
+#include "crypto/boringssl.h"
 #include "crypto/sha256_shani.h"
-
-#ifndef OPENSSL_IS_BORINGSSL
-#error "libbeamcore must be built against BoringSSL (android-libboringssl-dev), not OpenSSL"
-#endif
 
 namespace beam::crypto {
 namespace {
@@ -41,19 +35,22 @@ inline void StoreBigEndian(const uint32_t state[8], uint8_t out[32]) {
 }  // namespace
 
 void Sha256(const uint8_t* data, size_t len, uint8_t out[kSha256DigestSize]) {
-  SHA256(data, len, out);
+  boringssl::Get().sha256(data, len, out);
 }
 
 namespace {
 
+using TransformBlocks = decltype(boringssl::Api::sha256_transform_blocks);
+
 // Portable path: BoringSSL's block function on the data block and the padding block.
-void HashOneBlockPortable(const uint8_t block[64], uint8_t out[32]) {
+// `transform` is boringssl::Get().sha256_transform_blocks, looked up once per call site.
+void HashOneBlockPortable(TransformBlocks transform, const uint8_t block[64], uint8_t out[32]) {
   uint32_t state[8];
   std::memcpy(state, kInitialState, sizeof(state));
   // Skipping SHA256_Init/Update/Final saves the buffering and padding logic: a
   // Merkle node is always exactly one data block plus the constant padding block.
-  SHA256_TransformBlocks(state, block, 1);
-  SHA256_TransformBlocks(state, kPaddingFor64.bytes, 1);
+  transform(state, block, 1);
+  transform(state, kPaddingFor64.bytes, 1);
   StoreBigEndian(state, out);
 }
 
@@ -71,7 +68,7 @@ void Sha256Pair(const uint8_t left[32], const uint8_t right[32], uint8_t out[32]
   if (UseShaNi()) {
     internal::Sha256x64ShaNi(block, out, 1);
   } else {
-    HashOneBlockPortable(block, out);
+    HashOneBlockPortable(boringssl::Get().sha256_transform_blocks, block, out);
   }
   ++t_node_hashes;
 }
@@ -80,10 +77,11 @@ void Sha256Pairs(const uint8_t* in, uint8_t* out, size_t n) {
   if (UseShaNi()) {
     internal::Sha256x64ShaNi(in, out, n);
   } else {
+    const TransformBlocks transform = boringssl::Get().sha256_transform_blocks;
     for (size_t i = 0; i < n; ++i) {
       alignas(64) uint8_t block[64];
       std::memcpy(block, in + 64 * i, 64);  // out may alias in
-      HashOneBlockPortable(block, out + 32 * i);
+      HashOneBlockPortable(transform, block, out + 32 * i);
     }
   }
   t_node_hashes += n;

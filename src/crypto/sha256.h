@@ -1,4 +1,5 @@
 // SHA-256 for SSZ merkleization, backed by BoringSSL (SHA-NI where the CPU has it).
+// BoringSSL is loaded privately at run time (crypto/boringssl.h).
 //
 // Thread-safe: all functions are pure. The compression counter is thread-local so
 // benchmarks can report "hash compressions per call" without contention.

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cassert>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 
@@ -11,9 +15,16 @@ namespace {
 
 std::string FormatDouble(double v) {
   if (v == std::numeric_limits<double>::infinity()) return "+Inf";
+  if (v == -std::numeric_limits<double>::infinity()) return "-Inf";
+  if (std::isnan(v)) return "NaN";
+  // 9 significant digits when they read back as `v` (the familiar bucket bounds such
+  // as "0.0001"); otherwise the shortest text that does, since a fixed precision would
+  // round large values (a Unix timestamp to tens of seconds).
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.9g", v);
-  return buf;
+  if (std::strtod(buf, nullptr) == v) return buf;
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, r.ptr);
 }
 
 std::string Escape(absl::string_view v) {

@@ -1,10 +1,9 @@
 #include "crypto/sha256.h"
 
-#include <openssl/sha.h>
-
 #include <random>
 #include <vector>
 
+#include "crypto/boringssl.h"
 #include "crypto/sha256_shani.h"
 #include "gtest/gtest.h"
 #include "ssz/bytes.h"
@@ -21,7 +20,8 @@ std::vector<uint8_t> RandomBytes(size_t n, uint32_t seed) {
 
 std::vector<uint8_t> Reference(const std::vector<uint8_t>& in, size_t n) {
   std::vector<uint8_t> out(32 * n);
-  for (size_t i = 0; i < n; ++i) SHA256(in.data() + 64 * i, 64, out.data() + 32 * i);
+  const auto sha256 = boringssl::Get().sha256;
+  for (size_t i = 0; i < n; ++i) sha256(in.data() + 64 * i, 64, out.data() + 32 * i);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // beamcore-spectest: runs leanSpec conformance fixtures against libbeamcore.
 //
-//   beamcore-spectest --fixtures DIR [--format ssz,state_transition,...]
+//   beamcore-spectest --fixtures DIR [--format ssz,state_transition,...,networking_codec,api_endpoint]
 //
 // DIR is a fixtures root (holding consensus/) or its consensus/ folder. Prints one line
 // per format, "<format>: N passed, N failed, N skipped", lists every failure with its
@@ -36,6 +36,8 @@ const std::map<std::string, CaseFn>& Formats() {
       {"fork_choice", beam::spectest::RunForkChoiceCase},
       {"slot_clock", beam::spectest::RunSlotClockCase},
       {"sync", beam::spectest::RunSyncCase},
+      {"networking_codec", beam::spectest::RunNetworkingCodecCase},
+      {"api_endpoint", beam::spectest::RunApiEndpointCase},
   };
   return *kFormats;
 }
@@ -90,7 +92,7 @@ void RunFormat(const std::string& format, const fs::path& dir, CaseFn fn, Tally&
 }
 
 int Usage() {
-  std::cerr << "usage: beamcore-spectest --fixtures DIR [--format ssz,state_transition,justifiability,poseidon_permutation,fork_choice,slot_clock,sync]\n";
+  std::cerr << "usage: beamcore-spectest --fixtures DIR [--format ssz,state_transition,justifiability,poseidon_permutation,fork_choice,slot_clock,sync,networking_codec,api_endpoint]\n";
   return 2;
 }
 

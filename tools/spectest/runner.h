@@ -28,6 +28,8 @@ CaseOutcome RunPoseidonPermutationCase(const std::string& test_id, const nlohman
 CaseOutcome RunForkChoiceCase(const std::string& test_id, const nlohmann::json& c);
 CaseOutcome RunSlotClockCase(const std::string& test_id, const nlohmann::json& c);
 CaseOutcome RunSyncCase(const std::string& test_id, const nlohmann::json& c);
+CaseOutcome RunNetworkingCodecCase(const std::string& test_id, const nlohmann::json& c);
+CaseOutcome RunApiEndpointCase(const std::string& test_id, const nlohmann::json& c);
 
 // SSZ types the runner knows only by the shape in their name (test-defined types such
 // as "SampleUint32List16" or "BoundaryBitvector257"); nullopt when the name has no

@@ -1,10 +1,9 @@
 #include "crypto/xmss/keys.h"
 
-#include <openssl/rand.h>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "crypto/boringssl.h"
 #include "crypto/xmss/encoding.h"
 
 namespace beam::crypto::xmss {
@@ -12,7 +11,7 @@ namespace {
 
 RandomBytes OrSystemRandom(const RandomBytes& rng) {
   if (rng) return rng;
-  return [](uint8_t* out, size_t len) { RAND_bytes(out, len); };
+  return [](uint8_t* out, size_t len) { boringssl::Get().rand_bytes(out, len); };
 }
 
 // _expand_activation_time: whole bottom trees, at least two, within the lifetime.

@@ -1,0 +1,83 @@
+// beam_api_handle / beam_api_response_free: the lean HTTP API (src/api/lean_api.h)
+// over a node, for hosts that mount it on their own HTTP server.
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "api/lean_api.h"
+#include "capi_internal.h"
+#include "node_internal.h"
+
+namespace {
+
+using namespace beam;
+
+// The fields this build fills: the whole first version of the struct.
+constexpr size_t kResponseKnownSize = offsetof(beam_api_response, allow) + sizeof(beam_buffer);
+
+// A copy of `s` with a trailing NUL that `len` does not count (empty: {NULL, 0}), in
+// memory beam_buffer_free releases.
+bool ToTextBuffer(const std::string& s, beam_buffer* out) {
+  *out = beam_buffer{nullptr, 0};
+  if (s.empty()) return true;
+  auto* data = static_cast<uint8_t*>(std::malloc(s.size() + 1));
+  if (data == nullptr) return false;
+  std::memcpy(data, s.data(), s.size());
+  data[s.size()] = 0;
+  *out = beam_buffer{data, s.size()};
+  return true;
+}
+
+void Clear(beam_api_response* out) {
+  out->status_code = 0;
+  out->content_type = beam_buffer{nullptr, 0};
+  out->body = beam_buffer{nullptr, 0};
+  out->allow = beam_buffer{nullptr, 0};
+}
+
+}  // namespace
+
+extern "C" {
+
+BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, const char* path, const uint8_t* body,
+                                        size_t body_len, beam_api_response* out) {
+  return capi::Guard([&]() -> beam_status {
+    if (out == nullptr || out->struct_size < kResponseKnownSize) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: out is NULL or its struct_size is too small");
+    }
+    Clear(out);
+    if (node == nullptr || node->chain == nullptr) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: node is NULL");
+    }
+    if (method == nullptr || path == nullptr) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: method or path is NULL");
+    }
+    if (body == nullptr && body_len != 0) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: body is NULL with a nonzero body_len");
+    }
+    const absl::string_view request_body =
+        body_len == 0 ? absl::string_view() : absl::string_view(reinterpret_cast<const char*>(body), body_len);
+    const api::ApiResponse response =
+        api::HandleLeanApi(api::ApiSources{node->chain.get(), &node->registry}, method, path, request_body);
+    beam_api_response filled{};
+    filled.struct_size = out->struct_size;
+    filled.status_code = response.status;
+    if (!ToTextBuffer(response.content_type, &filled.content_type) || !ToTextBuffer(response.body, &filled.body) ||
+        !ToTextBuffer(response.allow, &filled.allow)) {
+      beam_api_response_free(&filled);
+      return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "beam_api_handle: out of memory");
+    }
+    std::memcpy(out, &filled, kResponseKnownSize);
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT void beam_api_response_free(beam_api_response* response) {
+  if (response == nullptr) return;
+  beam_buffer_free(&response->content_type);
+  beam_buffer_free(&response->body);
+  if (response->struct_size >= kResponseKnownSize) beam_buffer_free(&response->allow);
+}
+
+}  // extern "C"

@@ -1,0 +1,70 @@
+// DevnetNode: one beam_node of the devnet, driven only through the public C ABI, its
+// network vtable wired to the SimNetwork.
+
+#ifndef BEAMCORE_EXAMPLES_DEVNET_DEVNET_NODE_H_
+#define BEAMCORE_EXAMPLES_DEVNET_DEVNET_NODE_H_
+
+#include <beamcore/beamcore.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "sim_network.h"
+
+namespace devnet {
+
+class DevnetNode {
+ public:
+  // log_level: 0 none, else the beam_log_level lines go to stderr up to.
+  DevnetNode(int index, SimNetwork* network, std::string data_dir, std::vector<uint64_t> validators,
+             bool aggregator, const beam_crypto_vtable* host_crypto, int log_level);
+  ~DevnetNode() { Stop(); }
+  DevnetNode(const DevnetNode&) = delete;
+  DevnetNode& operator=(const DevnetNode&) = delete;
+
+  // Creates (or reopens, from the data directory) the node. False with a message on failure.
+  bool Start(const std::vector<uint8_t>& genesis, std::string* error);
+  void Stop();
+  bool running() const { return node_ != nullptr; }
+
+  beam_node* node() const { return node_; }
+  int index() const { return index_; }
+  const std::string& name() const { return name_; }
+  const std::vector<uint64_t>& validators() const { return validators_; }
+
+  // Delivers a message from the network to this node.
+  void Deliver(const Message& m, const std::string& from_name);
+
+  uint64_t peer_reports() const { return peer_reports_.load(); }
+  uint64_t requests_sent(int protocol) const { return requests_sent_[protocol].load(); }
+
+ private:
+  static void OnPublish(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data);
+  static void OnSendRequest(const char* peer_id, beam_req_protocol protocol, const uint8_t* ssz, size_t len,
+                            uint64_t request_id, void* user_data);
+  static void OnSendChunk(uint64_t request_id, const uint8_t* ssz, size_t len, void* user_data);
+  static void OnSendEnd(uint64_t request_id, int32_t result, void* user_data);
+  static void OnLog(beam_log_level level, const char* message, void* user_data);
+  static void OnReportPeer(const char* peer_id, beam_peer_action action, const char* reason, void* user_data);
+
+  const int index_;
+  const std::string name_;
+  SimNetwork* const network_;
+  const std::string data_dir_;
+  const std::vector<uint64_t> validators_;
+  const bool aggregator_;
+  const beam_crypto_vtable* const host_crypto_;
+  const int log_level_;
+  beam_node* node_ = nullptr;
+  std::atomic<uint64_t> peer_reports_{0};
+  std::atomic<uint64_t> requests_sent_[4] = {};
+};
+
+// "node<i>" <-> i.
+std::string NodeName(int index);
+int NodeIndex(const char* name);
+
+}  // namespace devnet
+
+#endif  // BEAMCORE_EXAMPLES_DEVNET_DEVNET_NODE_H_

@@ -1,0 +1,475 @@
+// beamcore-devnet: N libbeamcore nodes (public C ABI only) with V validators, real
+// TEST-scheme XMSS keys, an in-memory network with latency, jitter, loss and
+// partitions, simulated (fast) or wall-clock (realtime) time, and live progress.
+// Exit status 0 only if finalization advanced on every node and all nodes agree on
+// the finalized checkpoint.
+
+#include <beamcore/beamcore.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api_server.h"
+#include "demo_crypto.h"
+#include "devnet_node.h"
+#include "options.h"
+#include "sim_network.h"
+
+namespace devnet {
+namespace {
+
+constexpr uint64_t kIntervalsPerSlot = 5;
+constexpr uint64_t kIntervalMs = 800;
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string Hex4(const uint8_t* root) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x", root[0], root[1], root[2], root[3]);
+  return buf;
+}
+
+std::string HexRoot(const uint8_t* root) {
+  std::string s = "0x";
+  char buf[3];
+  for (int i = 0; i < 32; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", root[i]);
+    s += buf;
+  }
+  return s;
+}
+
+// Sum of a metric's samples (all label sets) in Prometheus text.
+double MetricSum(beam_node* node, const char* name) {
+  beam_buffer text{nullptr, 0};
+  if (beam_node_metrics_text(node, &text) != BEAM_OK) return 0;
+  const std::string body(reinterpret_cast<const char*>(text.data), text.len);
+  beam_buffer_free(&text);
+  double sum = 0;
+  const std::string prefix = name;
+  size_t pos = 0;
+  while ((pos = body.find(prefix, pos)) != std::string::npos) {
+    const bool line_start = pos == 0 || body[pos - 1] == '\n';
+    const char next = pos + prefix.size() < body.size() ? body[pos + prefix.size()] : '\0';
+    if (line_start && (next == ' ' || next == '{')) {
+      const size_t eol = body.find('\n', pos);
+      const size_t space = body.rfind(' ', eol);
+      sum += std::strtod(body.c_str() + space + 1, nullptr);
+    }
+    pos += prefix.size();
+  }
+  return sum;
+}
+
+struct Validator {
+  beam_xmss_key* attestation_key = nullptr;
+  int node = 0;
+};
+
+class Devnet {
+ public:
+  explicit Devnet(Options options) : o_(std::move(options)), net_(o_, o_.nodes) {}
+  ~Devnet() {
+    servers_.clear();
+    nodes_.clear();
+    for (Validator& v : validators_) beam_xmss_key_destroy(v.attestation_key);
+  }
+
+  int Run();
+
+ private:
+  bool Setup();
+  void ConnectAll(int node);
+  void DeliverUntil(uint64_t t_ms);
+  void WaitIdle();
+  void TickAll(uint64_t interval);
+  void Propose(uint64_t slot);
+  void Attest(uint64_t slot);
+  void Report(uint64_t slot);
+  int Verdict();
+
+  Options o_;
+  SimNetwork net_;
+  std::vector<uint8_t> genesis_;
+  std::vector<Validator> validators_;
+  std::vector<std::unique_ptr<DevnetNode>> nodes_;
+  std::vector<std::unique_ptr<ServedNode>> served_;
+  std::vector<std::unique_ptr<ApiServer>> servers_;
+  beam_crypto_vtable demo_crypto_{};
+  Clock::time_point start_;
+  double last_report_s_ = 0;
+  double last_imports_ = 0;
+  uint64_t failed_duties_ = 0;
+  uint64_t restarts_ = 0;
+};
+
+bool Devnet::Setup() {
+  // Keys: deterministic from the seed; the whole run fits one key's active range.
+  const uint64_t active = std::max<uint64_t>(64, o_.slots + 2);
+  const size_t n = static_cast<size_t>(o_.validators);
+  std::vector<uint8_t> attestation_pks(n * BEAM_XMSS_PUBLIC_KEY_SIZE), proposal_pks(n * BEAM_XMSS_PUBLIC_KEY_SIZE);
+  validators_.resize(n);
+  bool ok = true;
+  auto make = [&](size_t first, size_t step) {
+    for (size_t v = first; v < n; v += step) {
+      for (int role = 0; role < 2; ++role) {
+        uint8_t seed[32] = {0};
+        std::memcpy(seed, "beamcore-devnet", 15);
+        std::memcpy(seed + 16, &o_.seed, 8);
+        std::memcpy(seed + 24, &v, 4);
+        seed[31] = static_cast<uint8_t>(role);
+        beam_xmss_key* key = nullptr;
+        if (beam_xmss_key_generate(BEAM_XMSS_TEST, seed, 0, active, &key) != BEAM_OK) {
+          ok = false;
+          return;
+        }
+        uint8_t* out = (role == 0 ? attestation_pks.data() : proposal_pks.data()) + v * BEAM_XMSS_PUBLIC_KEY_SIZE;
+        beam_xmss_key_public(key, out);
+        if (role == 0) {
+          validators_[v].attestation_key = key;
+        } else {
+          beam_xmss_key_destroy(key);  // blocks carry aggregate proofs (mocked or host)
+        }
+      }
+      validators_[v].node = static_cast<int>(v % static_cast<size_t>(o_.nodes));
+    }
+  };
+  std::thread helper(make, 1, 2);
+  make(0, 2);
+  helper.join();
+  if (!ok) {
+    std::fprintf(stderr, "key generation failed: %s\n", beam_last_error());
+    return false;
+  }
+  beam_buffer genesis{nullptr, 0};
+  if (beam_genesis_state(0, attestation_pks.data(), proposal_pks.data(), n, &genesis) != BEAM_OK) {
+    std::fprintf(stderr, "genesis: %s\n", beam_last_error());
+    return false;
+  }
+  genesis_.assign(genesis.data, genesis.data + genesis.len);
+  beam_buffer_free(&genesis);
+
+  std::error_code ec;
+  std::filesystem::remove_all(o_.data_dir, ec);  // a fresh devnet every run
+  if (o_.proofs == "host") demo_crypto_ = DemoCryptoVtable();
+  const bool http = o_.http.value_or(o_.realtime);
+  for (int i = 0; i < o_.nodes; ++i) {
+    std::vector<uint64_t> mine;
+    for (size_t v = 0; v < n; ++v) {
+      if (validators_[v].node == i) mine.push_back(v);
+    }
+    nodes_.push_back(std::make_unique<DevnetNode>(i, &net_, o_.data_dir + "/node" + std::to_string(i), mine,
+                                                  /*aggregator=*/true,
+                                                  o_.proofs == "host" ? &demo_crypto_ : nullptr, o_.log_level));
+    std::string error;
+    if (!nodes_.back()->Start(genesis_, &error)) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return false;
+    }
+    served_.push_back(std::make_unique<ServedNode>());
+    served_.back()->Set(nodes_.back()->node());
+    if (http) {
+      servers_.push_back(std::make_unique<ApiServer>(served_.back().get(), o_.http_base_port + i));
+      if (!servers_.back()->Start(&error)) {
+        std::fprintf(stderr, "http: %s\n", error.c_str());
+        return false;
+      }
+      if (!o_.json) std::printf("node%d: lean API on http://127.0.0.1:%d/lean/v0/health\n", i, o_.http_base_port + i);
+    }
+  }
+  for (int i = 0; i < o_.nodes; ++i) ConnectAll(i);
+  return true;
+}
+
+// Tells `node` and every running peer about each other.
+void Devnet::ConnectAll(int node) {
+  for (int j = 0; j < o_.nodes; ++j) {
+    if (j == node || !nodes_[j]->running()) continue;
+    beam_node_peer_connected(nodes_[node]->node(), NodeName(j).c_str());
+    beam_node_peer_connected(nodes_[j]->node(), NodeName(node).c_str());
+  }
+}
+
+void Devnet::WaitIdle() {
+  for (auto& n : nodes_) {
+    if (n->running()) beam_node_wait_idle(n->node());
+  }
+}
+
+// Delivers every message due by t_ms, in time order, including those the deliveries
+// cause (nodes answer and gossip from their own threads: wait for them to settle).
+void Devnet::DeliverUntil(uint64_t t_ms) {
+  while (true) {
+    bool any = false;
+    while (std::optional<Message> m = net_.PopDue(t_ms)) {
+      any = true;
+      net_.SetNow(m->deliver_at_ms);
+      nodes_[static_cast<size_t>(m->to)]->Deliver(*m, NodeName(m->from));
+    }
+    WaitIdle();
+    if (!any) break;
+  }
+  net_.SetNow(t_ms);
+}
+
+void Devnet::TickAll(uint64_t interval) {
+  for (auto& n : nodes_) {
+    if (n->running()) beam_node_tick(n->node(), interval);
+  }
+  WaitIdle();
+}
+
+void Devnet::Propose(uint64_t slot) {
+  const uint64_t proposer = slot % static_cast<uint64_t>(o_.validators);
+  DevnetNode& home = *nodes_[static_cast<size_t>(validators_[proposer].node)];
+  if (!home.running()) return;  // its node is down: an empty slot
+  beam_buffer block{nullptr, 0};
+  if (beam_node_produce_block(home.node(), slot, proposer, &block) != BEAM_OK) {
+    ++failed_duties_;
+    if (o_.json) {
+      std::printf("{\"event\":\"duty_failed\",\"slot\":%llu,\"duty\":\"propose\",\"node\":%d,\"error\":\"%s\"}\n",
+                  static_cast<unsigned long long>(slot), home.index(), beam_last_error());
+    }
+    return;
+  }
+  net_.Publish(home.index(), BEAM_TOPIC_BLOCK, block.data, block.len);
+  beam_buffer_free(&block);
+}
+
+void Devnet::Attest(uint64_t slot) {
+  for (size_t v = 0; v < validators_.size(); ++v) {
+    DevnetNode& home = *nodes_[static_cast<size_t>(validators_[v].node)];
+    if (!home.running()) continue;
+    beam_buffer data{nullptr, 0}, vote{nullptr, 0};
+    if (beam_node_produce_attestation_data(home.node(), slot, &data) == BEAM_OK &&
+        beam_attestation_sign(validators_[v].attestation_key, v, data.data, data.len, &vote) == BEAM_OK) {
+      beam_node_on_gossip(home.node(), BEAM_TOPIC_ATTESTATION, vote.data, vote.len, nullptr);
+      net_.Publish(home.index(), BEAM_TOPIC_ATTESTATION, vote.data, vote.len);
+    } else {
+      ++failed_duties_;
+    }
+    beam_buffer_free(&data);
+    beam_buffer_free(&vote);
+  }
+}
+
+void Devnet::Report(uint64_t slot) {
+  struct View {
+    beam_checkpoint head{}, justified{}, finalized{};
+  };
+  std::vector<View> views(nodes_.size());
+  double imports = 0, queue = 0;
+  size_t running = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->running()) continue;
+    ++running;
+    beam_node* n = nodes_[i]->node();
+    beam_node_head(n, &views[i].head);
+    beam_node_justified(n, &views[i].justified);
+    beam_node_finalized(n, &views[i].finalized);
+    imports += MetricSum(n, "lean_blocks_imported_total");
+    queue += MetricSum(n, "lean_chain_queue_depth");
+  }
+  const double now = SecondsSince(start_);
+  const double rate = now > last_report_s_ ? (imports - last_imports_) / (now - last_report_s_) : 0;
+  last_report_s_ = now;
+  last_imports_ = imports;
+  if (o_.json) {
+    std::printf("{\"event\":\"slot\",\"slot\":%llu,\"elapsed_s\":%.3f,\"nodes\":[", static_cast<unsigned long long>(slot),
+                now);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (i > 0) std::printf(",");
+      if (!nodes_[i]->running()) {
+        std::printf("{\"node\":%zu,\"running\":false}", i);
+        continue;
+      }
+      std::printf("{\"node\":%zu,\"running\":true,\"head_slot\":%llu,\"head_root\":\"%s\",\"justified_slot\":%llu,"
+                  "\"finalized_slot\":%llu,\"finalized_root\":\"%s\"}",
+                  i, static_cast<unsigned long long>(views[i].head.slot), HexRoot(views[i].head.root).c_str(),
+                  static_cast<unsigned long long>(views[i].justified.slot),
+                  static_cast<unsigned long long>(views[i].finalized.slot), HexRoot(views[i].finalized.root).c_str());
+    }
+    std::printf("],\"imports_per_s\":%.1f,\"queue_depth\":%.0f}\n", rate, queue);
+    std::fflush(stdout);
+    return;
+  }
+  if (!o_.quiet) {
+    std::string heads, just, fin;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      char cell[32];
+      if (!nodes_[i]->running()) {
+        std::snprintf(cell, sizeof cell, " %4s", "down");
+        heads += cell;
+        just += cell;
+        fin += cell;
+        continue;
+      }
+      std::snprintf(cell, sizeof cell, " %4llu", static_cast<unsigned long long>(views[i].head.slot));
+      heads += cell;
+      std::snprintf(cell, sizeof cell, " %4llu", static_cast<unsigned long long>(views[i].justified.slot));
+      just += cell;
+      std::snprintf(cell, sizeof cell, " %4llu", static_cast<unsigned long long>(views[i].finalized.slot));
+      fin += cell;
+    }
+    std::printf("slot %4llu | head%s | justified%s | finalized%s | peers %zu | queue %.0f | %.0f imports/s\n",
+                static_cast<unsigned long long>(slot), heads.c_str(), just.c_str(), fin.c_str(),
+                running > 0 ? running - 1 : 0, queue, rate);
+  }
+  if (!o_.realtime && isatty(STDERR_FILENO)) {
+    const int width = 40;
+    const int done = static_cast<int>(width * slot / o_.slots);
+    std::fprintf(stderr, "\r[%s%s] slot %llu/%llu", std::string(static_cast<size_t>(done), '#').c_str(),
+                 std::string(static_cast<size_t>(width - done), '.').c_str(), static_cast<unsigned long long>(slot),
+                 static_cast<unsigned long long>(o_.slots));
+    if (slot == o_.slots) std::fprintf(stderr, "\n");
+  }
+  std::fflush(stdout);
+}
+
+int Devnet::Verdict() {
+  beam_checkpoint first{};
+  bool first_set = false;
+  std::string reason;
+  if (!o_.json) {
+    std::printf("\n%-7s %-6s %-10s %-9s %-9s %-10s %-8s %-8s %-8s\n", "node", "head", "head root", "justified",
+                "finalized", "final root", "imports", "by_range", "reports");
+  }
+  for (auto& n : nodes_) {
+    beam_checkpoint head{}, justified{}, finalized{};
+    beam_node_head(n->node(), &head);
+    beam_node_justified(n->node(), &justified);
+    beam_node_finalized(n->node(), &finalized);
+    const double imports = MetricSum(n->node(), "lean_blocks_imported_total");
+    if (o_.json) {
+      std::printf("{\"event\":\"node_summary\",\"node\":%d,\"head_slot\":%llu,\"justified_slot\":%llu,"
+                  "\"finalized_slot\":%llu,\"finalized_root\":\"%s\",\"imports\":%.0f,\"range_requests\":%llu,"
+                  "\"peer_reports\":%llu}\n",
+                  n->index(), static_cast<unsigned long long>(head.slot), static_cast<unsigned long long>(justified.slot),
+                  static_cast<unsigned long long>(finalized.slot), HexRoot(finalized.root).c_str(), imports,
+                  static_cast<unsigned long long>(n->requests_sent(BEAM_REQ_BLOCKS_BY_RANGE)),
+                  static_cast<unsigned long long>(n->peer_reports()));
+    } else {
+      std::printf("%-7s %-6llu %-10s %-9llu %-9llu %-10s %-8.0f %-8llu %-8llu\n", n->name().c_str(),
+                  static_cast<unsigned long long>(head.slot), Hex4(head.root).c_str(),
+                  static_cast<unsigned long long>(justified.slot), static_cast<unsigned long long>(finalized.slot),
+                  Hex4(finalized.root).c_str(), imports,
+                  static_cast<unsigned long long>(n->requests_sent(BEAM_REQ_BLOCKS_BY_RANGE)),
+                  static_cast<unsigned long long>(n->peer_reports()));
+    }
+    if (finalized.slot == 0 && reason.empty()) reason = n->name() + " never finalized past genesis";
+    if (!first_set) {
+      first = finalized;
+      first_set = true;
+    } else if ((finalized.slot != first.slot || std::memcmp(finalized.root, first.root, 32) != 0) && reason.empty()) {
+      reason = n->name() + " disagrees on the finalized checkpoint (slot " + std::to_string(finalized.slot) +
+               " vs " + std::to_string(first.slot) + ")";
+    }
+  }
+  const NetworkStats stats = net_.stats();
+  const double elapsed = SecondsSince(start_);
+  if (o_.json) {
+    std::printf("{\"event\":\"summary\",\"ok\":%s,\"reason\":\"%s\",\"slots\":%llu,\"elapsed_s\":%.3f,"
+                "\"slots_per_s\":%.2f,\"finalized_slot\":%llu,\"gossip_sent\":%llu,\"gossip_lost\":%llu,"
+                "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu}\n",
+                reason.empty() ? "true" : "false", reason.c_str(), static_cast<unsigned long long>(o_.slots), elapsed,
+                o_.slots / elapsed, static_cast<unsigned long long>(first.slot),
+                static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_lost),
+                static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
+                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_));
+  } else {
+    std::printf("\n%llu slots in %.2f s (%.1f slots/s), %d nodes x %d validators; gossip %llu sent, %llu lost, "
+                "%llu partitioned; %llu requests; %llu restarts; %llu failed duties\n",
+                static_cast<unsigned long long>(o_.slots), elapsed, o_.slots / elapsed, o_.nodes, o_.validators,
+                static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_lost),
+                static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
+                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_));
+    if (reason.empty()) {
+      std::printf("OK: finalization advanced on every node; all agree on slot %llu (%s)\n",
+                  static_cast<unsigned long long>(first.slot), HexRoot(first.root).c_str());
+    } else {
+      std::printf("FAILED: %s\n", reason.c_str());
+    }
+  }
+  return reason.empty() ? 0 : 1;
+}
+
+int Devnet::Run() {
+  start_ = Clock::now();
+  if (!Setup()) return 2;
+  if (!o_.json) {
+    std::printf("beamcore-devnet (libbeamcore %s): %d nodes, %d validators, %llu slots, %s mode, proofs %s\n",
+                beam_version_string(), o_.nodes, o_.validators, static_cast<unsigned long long>(o_.slots),
+                o_.realtime ? "realtime" : "fast", o_.proofs.c_str());
+  }
+  const auto wall_start = Clock::now();
+  const int restart_node = o_.nodes - 1;
+  // One extra slot without duties lets the last votes and aggregates land everywhere.
+  const uint64_t last_slot = o_.slots + 1;
+  for (uint64_t slot = 1; slot <= last_slot; ++slot) {
+    const bool duties = slot <= o_.slots;
+    for (uint64_t i = 0; i < kIntervalsPerSlot; ++i) {
+      const uint64_t interval = slot * kIntervalsPerSlot + i;
+      const uint64_t t_ms = interval * kIntervalMs;
+      if (o_.realtime) std::this_thread::sleep_until(wall_start + std::chrono::milliseconds(t_ms - kIntervalsPerSlot * kIntervalMs));
+      DeliverUntil(t_ms);
+      if (i == 0 && o_.restart_at && slot == *o_.restart_at) {
+        served_[restart_node]->Set(nullptr);
+        for (int j = 0; j < o_.nodes; ++j) {
+          if (j != restart_node && nodes_[j]->running()) {
+            beam_node_peer_disconnected(nodes_[j]->node(), NodeName(restart_node).c_str());
+          }
+        }
+        nodes_[restart_node]->Stop();
+        if (o_.json) std::printf("{\"event\":\"stop\",\"slot\":%llu,\"node\":%d}\n", static_cast<unsigned long long>(slot), restart_node);
+      }
+      if (i == 0 && o_.restart_at && slot == *o_.restart_at + 2) {
+        std::string error;
+        if (!nodes_[restart_node]->Start(genesis_, &error)) {
+          std::fprintf(stderr, "restart: %s\n", error.c_str());
+          return 2;
+        }
+        served_[restart_node]->Set(nodes_[restart_node]->node());
+        ++restarts_;
+        beam_node_tick(nodes_[restart_node]->node(), interval);
+        ConnectAll(restart_node);
+        if (o_.json) {
+          std::printf("{\"event\":\"restart\",\"slot\":%llu,\"node\":%d}\n", static_cast<unsigned long long>(slot), restart_node);
+        } else if (!o_.quiet) {
+          beam_checkpoint head{};
+          beam_node_head(nodes_[restart_node]->node(), &head);
+          std::printf("node%d reopened from its data directory at head slot %llu; catching up\n", restart_node,
+                      static_cast<unsigned long long>(head.slot));
+        }
+      }
+      TickAll(interval);
+      if (duties && i == 0) Propose(slot);
+      if (duties && i == 1) Attest(slot);
+    }
+    if (duties) Report(slot);
+  }
+  DeliverUntil((last_slot + 1) * kIntervalsPerSlot * kIntervalMs);
+  return Verdict();
+}
+
+}  // namespace
+}  // namespace devnet
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  std::optional<devnet::Options> options = devnet::ParseOptions(argc, argv, &exit_code);
+  if (!options) return exit_code;
+  devnet::Devnet net(std::move(*options));
+  return net.Run();
+}

@@ -1,0 +1,47 @@
+// beamcore-devnet's command line.
+
+#ifndef BEAMCORE_EXAMPLES_DEVNET_OPTIONS_H_
+#define BEAMCORE_EXAMPLES_DEVNET_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace devnet {
+
+// Messages between two groups of nodes are dropped during [from_slot, to_slot).
+struct Partition {
+  std::vector<std::vector<int>> groups;
+  uint64_t from_slot = 0;
+  uint64_t to_slot = 0;
+};
+
+struct Options {
+  int nodes = 4;
+  int validators = 8;
+  uint64_t slots = 64;
+  bool realtime = false;  // --mode realtime: 4-second slots on the wall clock
+  std::string data_dir = "./devnet-data";
+  double latency_ms = 50;
+  double jitter_ms = 20;
+  double loss = 0;  // gossip loss probability
+  std::vector<Partition> partitions;
+  int fanout = 0;  // gossip peers per publish (0: every connected peer)
+  std::optional<uint64_t> restart_at;  // slot at which the last node is stopped and reopened
+  bool json = false;
+  std::optional<bool> http;  // default: on in realtime mode, off in fast mode
+  int http_base_port = 5052;
+  std::string proofs = "mocked";  // mocked | host
+  uint64_t seed = 1;
+  bool quiet = false;  // no per-slot lines (summary only)
+  int log_level = 0;   // nodes' log lines to stderr: 0 none, 1 error .. 4 debug
+};
+
+// Parses argv; on error or --help prints to stderr / stdout and returns nullopt with
+// *exit_code set.
+std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code);
+
+}  // namespace devnet
+
+#endif  // BEAMCORE_EXAMPLES_DEVNET_OPTIONS_H_
