@@ -113,6 +113,7 @@ class Devnet {
   double last_imports_ = 0;
   uint64_t failed_duties_ = 0;
   uint64_t restarts_ = 0;
+  double setup_s_ = 0;  // keys, genesis, nodes (not part of slots/s)
 };
 
 bool Devnet::Setup() {
@@ -380,18 +381,18 @@ int Devnet::Verdict() {
   const NetworkStats stats = net_.stats();
   const double elapsed = SecondsSince(start_);
   if (o_.json) {
-    std::printf("{\"event\":\"summary\",\"ok\":%s,\"reason\":\"%s\",\"slots\":%llu,\"elapsed_s\":%.3f,"
+    std::printf("{\"event\":\"summary\",\"ok\":%s,\"reason\":\"%s\",\"slots\":%llu,\"setup_s\":%.3f,\"elapsed_s\":%.3f,"
                 "\"slots_per_s\":%.2f,\"finalized_slot\":%llu,\"gossip_sent\":%llu,\"gossip_lost\":%llu,"
                 "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu}\n",
-                reason.empty() ? "true" : "false", reason.c_str(), static_cast<unsigned long long>(o_.slots), elapsed,
+                reason.empty() ? "true" : "false", reason.c_str(), static_cast<unsigned long long>(o_.slots), setup_s_, elapsed,
                 o_.slots / elapsed, static_cast<unsigned long long>(first.slot),
                 static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_lost),
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
                 static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_));
   } else {
-    std::printf("\n%llu slots in %.2f s (%.1f slots/s), %d nodes x %d validators; gossip %llu sent, %llu lost, "
-                "%llu partitioned; %llu requests; %llu restarts; %llu failed duties\n",
-                static_cast<unsigned long long>(o_.slots), elapsed, o_.slots / elapsed, o_.nodes, o_.validators,
+    std::printf("\n%llu slots in %.2f s (%.1f slots/s; setup %.2f s), %d nodes x %d validators; gossip %llu sent, "
+                "%llu lost, %llu partitioned; %llu requests; %llu restarts; %llu failed duties\n",
+                static_cast<unsigned long long>(o_.slots), elapsed, o_.slots / elapsed, setup_s_, o_.nodes, o_.validators,
                 static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_lost),
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
                 static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_));
@@ -406,8 +407,10 @@ int Devnet::Verdict() {
 }
 
 int Devnet::Run() {
-  start_ = Clock::now();
+  const auto setup_start = Clock::now();
   if (!Setup()) return 2;
+  setup_s_ = SecondsSince(setup_start);
+  start_ = Clock::now();
   if (!o_.json) {
     std::printf("beamcore-devnet (libbeamcore %s): %d nodes, %d validators, %llu slots, %s mode, proofs %s\n",
                 beam_version_string(), o_.nodes, o_.validators, static_cast<unsigned long long>(o_.slots),
