@@ -631,7 +631,10 @@ absl::Status Store::OnBlock(const SignedBlock& signed_block, BlockProofCheck pro
 Checkpoint Store::GetAttestationTarget() const {
   ProtoArray::Index target = NodeOf(head_);
   const Slot finalized_slot = latest_finalized_.slot;
-  const Slot lower_bound = std::max(proto_.slot(NodeOf(safe_target_)), finalized_slot);
+  // A safe target below the finalized block is gone after pruning (the spec keeps every
+  // block); the finalized slot bounds the walk then, exactly as the max() would.
+  const std::optional<ProtoArray::Index> safe = proto_.IndexOf(safe_target_);
+  const Slot lower_bound = safe ? std::max(proto_.slot(*safe), finalized_slot) : finalized_slot;
   for (uint64_t i = 0; i < consensus::kJustificationLookbackSlots; ++i) {
     if (proto_.slot(target) <= lower_bound || proto_.parent(target) == ProtoArray::kNone) break;
     target = proto_.parent(target);
