@@ -1,6 +1,7 @@
 // beam_api_handle / beam_api_response_free: the lean HTTP API (src/api/lean_api.h)
 // over a node, for hosts that mount it on their own HTTP server.
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -75,9 +76,11 @@ BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, con
 
 BEAM_EXPORT void beam_api_response_free(beam_api_response* response) {
   if (response == nullptr) return;
-  beam_buffer_free(&response->content_type);
-  beam_buffer_free(&response->body);
-  if (response->struct_size >= kResponseKnownSize) beam_buffer_free(&response->allow);
+  // Only the fields the host's struct has (beam_api_handle fills none of a smaller one).
+  auto has = [&](size_t offset) { return response->struct_size >= offset + sizeof(beam_buffer); };
+  if (has(offsetof(beam_api_response, content_type))) beam_buffer_free(&response->content_type);
+  if (has(offsetof(beam_api_response, body))) beam_buffer_free(&response->body);
+  if (has(offsetof(beam_api_response, allow))) beam_buffer_free(&response->allow);
 }
 
 }  // extern "C"

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -41,8 +42,8 @@ class OutboundRequests {
 
   // Runs `fn(OutboundRequest&)` on the request under the lock (fn must not call out of
   // this object); nullopt if the id is unknown.
-  template <class Fn>
-  auto Update(uint64_t id, Fn fn) ABSL_LOCKS_EXCLUDED(mu_) -> std::optional<decltype(fn(*(OutboundRequest*)nullptr))> {
+  template <class Fn, class R = std::invoke_result_t<Fn&, OutboundRequest&>>
+  std::optional<R> Update(uint64_t id, Fn fn) ABSL_LOCKS_EXCLUDED(mu_) {
     MutexLock lock(&mu_);
     auto it = requests_.find(id);
     if (it == requests_.end()) return std::nullopt;
