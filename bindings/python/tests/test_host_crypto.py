@@ -112,10 +112,14 @@ class HostCryptoTest(unittest.TestCase):
         aggregates = [d for _, kind, d in net.published if kind == TopicKind.AGGREGATE]
         self.assertEqual(len(aggregates), self.SLOTS)
         self.assertTrue(all(b"PYPROOF" in d for d in aggregates))
-        # Every produced block's proof has the proposer's part last: the block root.
+        # Every produced block's proof has the proposer's part last: the block root with
+        # the proposer's proposal key; every vote component comes with its signers' keys.
         for components in crypto_a.merged:
             self.assertEqual(len(components[-1].proof), 32)
-            self.assertEqual(components[-1].public_keys, [])
+            self.assertEqual(len(components[-1].public_keys), 1)
+            self.assertEqual(len(components[-1].public_keys[0]), 52)
+            for vote in components[:-1]:
+                self.assertGreater(len(vote.public_keys), 0)
         self.assertTrue(any(len(c) > 1 for c in crypto_a.merged))  # blocks carried votes
 
     def test_invalid_verdicts_reject(self):
