@@ -60,6 +60,12 @@ TEST_F(BeamChainTest, InlineImportFinalizesAndPrunes) {
   EXPECT_EQ(finalized->slot, input.finalized.slot);
   finalized.Release();
   EXPECT_EQ(chain->SlotOf(input.head), chain->Head().slot);
+  // Votes after pruning: the safe target may have been pruned with the blocks below the
+  // finalized one (the spec never prunes); the target is still bounded by finalization.
+  absl::StatusOr<consensus::AttestationData> vote = chain->ProduceAttestationData(slots + 1);
+  ASSERT_TRUE(vote.ok()) << vote.status();
+  EXPECT_GE(vote->target.slot, chain->Finalized().slot);
+  EXPECT_TRUE(chain->HasBlock(vote->target.root));
   const wire::Status status = chain->GetStatus();
   EXPECT_EQ(status.head, chain->Head());
   EXPECT_EQ(status.finalized, chain->Finalized());
