@@ -117,24 +117,6 @@ namespace {
 using namespace beam;
 using capi::ToC;
 
-beam_status NodeArg(const beam_node* node, const char* fn) {
-  if (node == nullptr || node->chain == nullptr) {
-    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": node is NULL");
-  }
-  return BEAM_OK;
-}
-
-template <class T>
-absl::StatusOr<T> DecodeArg(const uint8_t* ssz, size_t len, const char* what) {
-  if (ssz == nullptr && len != 0) return absl::InvalidArgumentError(std::string(what) + " is NULL");
-  absl::StatusOr<T> v = ssz::Decode<T>(ssz::ByteView(ssz == nullptr ? reinterpret_cast<const uint8_t*>("") : ssz, len));
-  if (!v.ok()) {
-    return consensus::Reject(consensus::RejectionReason::kDECODE_ERROR,
-                             std::string(what) + ": " + std::string(v.status().message()));
-  }
-  return v;
-}
-
 beam_status Borrow(chain::RcState state, beam_state_borrow** out, const char* what) {
   if (state == nullptr) return capi::Fail(BEAM_ERR_NOT_FOUND, std::string("no state for the ") + what);
   *out = new beam_state_borrow{std::move(state)};
@@ -162,12 +144,12 @@ BEAM_EXPORT beam_status beam_node_create(const beam_node_config* config, beam_no
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown proof_mode");
     }
     absl::StatusOr<consensus::State> state =
-        DecodeArg<consensus::State>(config->anchor_state_ssz, config->anchor_state_len, "anchor state");
+        capi::DecodeArg<consensus::State>(config->anchor_state_ssz, config->anchor_state_len, "anchor state");
     if (!state.ok()) return capi::Fail(state.status());
     consensus::Block anchor_block;
     if (config->anchor_block_ssz != nullptr) {
       absl::StatusOr<consensus::Block> block =
-          DecodeArg<consensus::Block>(config->anchor_block_ssz, config->anchor_block_len, "anchor block");
+          capi::DecodeArg<consensus::Block>(config->anchor_block_ssz, config->anchor_block_len, "anchor block");
       if (!block.ok()) return capi::Fail(block.status());
       anchor_block = std::move(*block);
     } else {
@@ -287,7 +269,7 @@ BEAM_EXPORT void beam_node_destroy(beam_node* node) {
 
 BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_tick"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_node_tick"); s != BEAM_OK) return s;
     if (node->inline_mode) {
       absl::Status s = node->chain->OnTick(interval);
       capi::OnNodeTime(node, interval);
@@ -302,7 +284,7 @@ BEAM_EXPORT beam_status beam_node_tick(beam_node* node, uint64_t interval) {
 BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kind, const uint8_t* ssz, size_t len,
                                             const char* peer_id) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_on_gossip"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_node_on_gossip"); s != BEAM_OK) return s;
     chain::BeamChain& chain = *node->chain;
     auto undecodable = [&](const absl::Status& why) {
       if (peer_id != nullptr) {
@@ -312,7 +294,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
     };
     switch (capi::RawEnum(kind)) {
       case BEAM_TOPIC_BLOCK: {
-        absl::StatusOr<consensus::SignedBlock> block = DecodeArg<consensus::SignedBlock>(ssz, len, "gossip block");
+        absl::StatusOr<consensus::SignedBlock> block = capi::DecodeArg<consensus::SignedBlock>(ssz, len, "gossip block");
         if (!block.ok()) return undecodable(block.status());
         const ssz::Root root = ssz::HashTreeRoot(block->block);  // once, at ingress
         // Remember the sender until the block's fate is known (bounded).
@@ -325,7 +307,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
       }
       case BEAM_TOPIC_ATTESTATION: {
         absl::StatusOr<consensus::SignedAttestation> a =
-            DecodeArg<consensus::SignedAttestation>(ssz, len, "gossip attestation");
+            capi::DecodeArg<consensus::SignedAttestation>(ssz, len, "gossip attestation");
         if (!a.ok()) return undecodable(a.status());
         if (node->inline_mode) return capi::Fail(chain.OnGossipAttestation(*a));
         chain.SubmitAttestation(std::move(*a));
@@ -333,7 +315,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
       }
       case BEAM_TOPIC_AGGREGATE: {
         absl::StatusOr<consensus::SignedAggregatedAttestation> a =
-            DecodeArg<consensus::SignedAggregatedAttestation>(ssz, len, "gossip aggregate");
+            capi::DecodeArg<consensus::SignedAggregatedAttestation>(ssz, len, "gossip aggregate");
         if (!a.ok()) return undecodable(a.status());
         if (node->inline_mode) return capi::Fail(chain.OnGossipAggregate(*a));
         chain.SubmitAggregate(std::move(*a));
@@ -346,7 +328,7 @@ BEAM_EXPORT beam_status beam_node_on_gossip(beam_node* node, beam_topic_kind kin
 
 BEAM_EXPORT beam_status beam_node_wait_idle(beam_node* node) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_wait_idle"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_node_wait_idle"); s != BEAM_OK) return s;
     node->chain->WaitIdle();
     return capi::Ok();
   });
@@ -356,7 +338,7 @@ BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, 
                                                 beam_buffer* signed_block_out) {
   return capi::Guard([&]() -> beam_status {
     if (signed_block_out != nullptr) *signed_block_out = beam_buffer{nullptr, 0};
-    if (beam_status s = NodeArg(node, "beam_node_produce_block"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_node_produce_block"); s != BEAM_OK) return s;
     if (signed_block_out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_produce_block: out is NULL");
     absl::StatusOr<forkchoice::ProducedBlock> produced = node->chain->ProduceBlock(slot, proposer);
     if (!produced.ok()) return capi::Fail(produced.status());
@@ -399,7 +381,7 @@ BEAM_EXPORT beam_status beam_node_produce_block(beam_node* node, uint64_t slot, 
 BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint64_t slot, beam_buffer* out) {
   return capi::Guard([&]() -> beam_status {
     if (out != nullptr) *out = beam_buffer{nullptr, 0};
-    if (beam_status s = NodeArg(node, "beam_node_produce_attestation_data"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_node_produce_attestation_data"); s != BEAM_OK) return s;
     absl::StatusOr<consensus::AttestationData> data = node->chain->ProduceAttestationData(slot);
     if (!data.ok()) return capi::Fail(data.status());
     return capi::ToBuffer(ssz::Encode(*data), out);
@@ -409,7 +391,7 @@ BEAM_EXPORT beam_status beam_node_produce_attestation_data(beam_node* node, uint
 #define BEAM_CHECKPOINT_GETTER(fn, expr)                                                      \
   BEAM_EXPORT beam_status fn(beam_node* node, beam_checkpoint* out) {                        \
     return capi::Guard([&]() -> beam_status {                                                 \
-      if (beam_status s = NodeArg(node, #fn); s != BEAM_OK) return s;                         \
+      if (beam_status s = capi::NodeArg(node, #fn); s != BEAM_OK) return s;                         \
       if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, #fn ": out is NULL"); \
       const chain::ChainHeadInfo info = node->chain->HeadInfo();                              \
       ToC(expr, out);                                                                         \
@@ -423,7 +405,7 @@ BEAM_CHECKPOINT_GETTER(beam_node_finalized, info.finalized)
 
 BEAM_EXPORT beam_status beam_node_metrics_text(beam_node* node, beam_buffer* out) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_node_metrics_text"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_node_metrics_text"); s != BEAM_OK) return s;
     const std::string text = node->registry.RenderText();
     return capi::ToBuffer(ssz::ByteVec(text.begin(), text.end()), out);
   });
@@ -431,7 +413,7 @@ BEAM_EXPORT beam_status beam_node_metrics_text(beam_node* node, beam_buffer* out
 
 BEAM_EXPORT beam_status beam_state_borrow_head(beam_node* node, beam_state_borrow** out) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_state_borrow_head"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_state_borrow_head"); s != BEAM_OK) return s;
     if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_state_borrow_head: out is NULL");
     *out = nullptr;
     return Borrow(node->chain->ShareState(node->chain->Head().root), out, "head");
@@ -440,7 +422,7 @@ BEAM_EXPORT beam_status beam_state_borrow_head(beam_node* node, beam_state_borro
 
 BEAM_EXPORT beam_status beam_state_borrow_finalized(beam_node* node, beam_state_borrow** out) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_state_borrow_finalized"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_state_borrow_finalized"); s != BEAM_OK) return s;
     if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_state_borrow_finalized: out is NULL");
     *out = nullptr;
     chain::BorrowedState borrow = node->chain->GetFinalizedState();
@@ -452,7 +434,7 @@ BEAM_EXPORT beam_status beam_state_borrow_finalized(beam_node* node, beam_state_
 
 BEAM_EXPORT beam_status beam_state_borrow_by_root(beam_node* node, const uint8_t root[32], beam_state_borrow** out) {
   return capi::Guard([&]() -> beam_status {
-    if (beam_status s = NodeArg(node, "beam_state_borrow_by_root"); s != BEAM_OK) return s;
+    if (beam_status s = capi::NodeArg(node, "beam_state_borrow_by_root"); s != BEAM_OK) return s;
     if (out == nullptr || root == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_state_borrow_by_root: NULL argument");
     }

@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "beamcore/beamcore.h"
+#include "capi_internal.h"
+#include "consensus/rejection.h"
+#include "ssz/codec.h"
 #include "chain/beam_chain.h"
 #include "crypto/aggregate_prover.h"
 #include "crypto/verifier.h"
@@ -89,6 +92,27 @@ struct beam_node {
 };
 
 namespace beam::capi {
+
+// BEAM_ERR_INVALID_ARGUMENT (with `fn` in the message) for a NULL node; else BEAM_OK.
+inline beam_status NodeArg(const beam_node* node, const char* fn) {
+  if (node == nullptr || node->chain == nullptr) {
+    return Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": node is NULL");
+  }
+  return BEAM_OK;
+}
+
+// Decodes a host-supplied SSZ value of `what`; malformed bytes are a DECODE_ERROR
+// rejection (BEAM_ERR_DECODE), a NULL pointer with a length InvalidArgument.
+template <class T>
+absl::StatusOr<T> DecodeArg(const uint8_t* ssz, size_t len, const char* what) {
+  if (ssz == nullptr && len != 0) return absl::InvalidArgumentError(std::string(what) + " is NULL");
+  absl::StatusOr<T> v = ssz::Decode<T>(ssz::ByteView(ssz == nullptr ? reinterpret_cast<const uint8_t*>("") : ssz, len));
+  if (!v.ok()) {
+    return consensus::Reject(consensus::RejectionReason::kDECODE_ERROR,
+                             std::string(what) + ": " + std::string(v.status().message()));
+  }
+  return v;
+}
 
 // Req/resp and sync (reqresp.cc).
 // Asks a connected peer for `roots` (deduplicated): `preferred` if it is connected

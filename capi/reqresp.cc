@@ -27,16 +27,6 @@ constexpr uint64_t kMinSlotsForBlockRequests = 3600;   // leanSpec MIN_SLOTS_FOR
 constexpr int kMaxFetchAttempts = 3;
 constexpr size_t kMaxTrackedBlockSources = 4096;
 
-template <class T>
-absl::StatusOr<T> DecodeBytes(const uint8_t* ssz, size_t len, const char* what) {
-  if (ssz == nullptr && len != 0) return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
-  absl::StatusOr<T> v = ssz::Decode<T>(ssz::ByteView(ssz == nullptr ? reinterpret_cast<const uint8_t*>("") : ssz, len));
-  if (!v.ok()) {
-    return consensus::Reject(consensus::RejectionReason::kDECODE_ERROR, absl::StrCat(what, ": ", v.status().message()));
-  }
-  return v;
-}
-
 uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol protocol, const ssz::ByteVec& payload,
                      OutboundRequest request) {
   const uint64_t id = node->next_request_id.fetch_add(1);
@@ -78,8 +68,14 @@ void FetchBlocksVia(beam_node* node, const std::vector<ssz::Root>& roots, const 
   chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetched);
 }
 
-void FetchBlocksExcluding(beam_node* node, const std::vector<ssz::Root>& roots, std::optional<std::string> exclude) {
-  FetchBlocksVia(node, roots, std::nullopt, exclude);
+
+// The roots of a by-root request that neither fork choice nor the block cache holds.
+std::vector<ssz::Root> Undelivered(chain::BeamChain& chain, const std::vector<ssz::Root>& roots) {
+  std::vector<ssz::Root> missing;
+  for (const ssz::Root& r : roots) {
+    if (!chain.HasBlock(r) && !chain.block_cache().Contains(r)) missing.push_back(r);
+  }
+  return missing;
 }
 
 // Sends the BlocksByRange request for [start, start + count) towards `target`.
@@ -117,7 +113,7 @@ void MaybeSync(beam_node* node, const std::string& peer, const wire::Status& the
     RequestRange(node, peer, start, theirs);
     return;
   }
-  FetchBlocksExcluding(node, {theirs.head.root}, std::nullopt);
+  FetchBlocksVia(node, {theirs.head.root}, std::nullopt, std::nullopt);
 }
 
 beam_status SubmitFetchedBlock(beam_node* node, consensus::SignedBlock block, const ssz::Root& root) {
@@ -137,11 +133,6 @@ beam_status SubmitFetchedBlock(beam_node* node, consensus::SignedBlock block, co
   return Ok();
 }
 
-beam_status NodeArg(const beam_node* node, const char* fn) {
-  if (node == nullptr || node->chain == nullptr) return Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": node is NULL");
-  return BEAM_OK;
-}
-
 // The end of one of our requests: frees what it owed and continues sync.
 void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t result) {
   chain::BeamChain& chain = *node->chain;
@@ -156,10 +147,7 @@ void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t resu
         node->ReportPeer(request.peer, BEAM_PEER_HIGH_TOLERANCE, "an empty answer to blocks_by_root");
       }
       // Roots the answer did not deliver are asked of another peer (a few in turn).
-      std::vector<ssz::Root> missing;
-      for (const ssz::Root& r : request.roots) {
-        if (!chain.HasBlock(r) && !chain.block_cache().Contains(r)) missing.push_back(r);
-      }
+      const std::vector<ssz::Root> missing = Undelivered(chain, request.roots);
       chain.ForgetPendingFetch(missing);
       if (!missing.empty() && request.chunks < request.roots.size() && request.attempt < kMaxFetchAttempts) {
         FetchBlocksVia(node, missing, std::nullopt, request.peer, request.attempt + 1);
@@ -175,7 +163,7 @@ void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t resu
         RequestRange(node, request.peer, next, target);
       } else if (!chain.HasBlock(target.head.root) && request.next_slot <= target.head.slot) {
         // The ranges ended before the peer's head (it moved, or is on another fork).
-        FetchBlocksExcluding(node, {target.head.root}, std::nullopt);
+        FetchBlocksVia(node, {target.head.root}, std::nullopt, std::nullopt);
       }
       return;
     }
@@ -213,13 +201,10 @@ void ExpireRequests(beam_node* node) {
     node->ReportPeer(request.peer, BEAM_PEER_MID_TOLERANCE, "request timed out");
     chain::BeamChain& chain = *node->chain;
     if (request.protocol == BEAM_REQ_BLOCKS_BY_ROOT) {
-      std::vector<ssz::Root> missing;
-      for (const ssz::Root& r : request.roots) {
-        if (!chain.HasBlock(r) && !chain.block_cache().Contains(r)) missing.push_back(r);
-      }
+      const std::vector<ssz::Root> missing = Undelivered(chain, request.roots);
       chain.ForgetPendingFetch(missing);
       chain.ReportFetch(missing, chain::FetchOutcome::kFetchFailed);
-      if (!missing.empty()) FetchBlocksExcluding(node, missing, request.peer);
+      if (!missing.empty()) FetchBlocksVia(node, missing, std::nullopt, request.peer);
     } else if (request.protocol == BEAM_REQ_BLOCKS_BY_RANGE) {
       // Continue with another peer that is ahead, if any.
       std::optional<std::string> other = chain.peers().SelectPeer(absl::string_view(request.peer));
@@ -293,7 +278,7 @@ BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_i
     };
     switch (capi::RawEnum(protocol)) {
       case BEAM_REQ_STATUS: {
-        absl::StatusOr<wire::Status> theirs = capi::DecodeBytes<wire::Status>(ssz, len, "status request");
+        absl::StatusOr<wire::Status> theirs = capi::DecodeArg<wire::Status>(ssz, len, "status request");
         if (!theirs.ok()) return invalid(theirs.status());
         chunk(ssz::Encode(node->chain->GetStatus()));
         end(BEAM_RESP_SUCCESS);
@@ -302,7 +287,7 @@ BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_i
       }
       case BEAM_REQ_BLOCKS_BY_ROOT: {
         absl::StatusOr<wire::BlocksByRootRequest> request =
-            capi::DecodeBytes<wire::BlocksByRootRequest>(ssz, len, "blocks_by_root request");
+            capi::DecodeArg<wire::BlocksByRootRequest>(ssz, len, "blocks_by_root request");
         if (!request.ok()) return invalid(request.status());
         for (const ssz::Root& root : request->roots.items) {
           if (std::optional<ssz::ByteVec> block = node->chain->GetBlockSsz(root)) {
@@ -316,7 +301,7 @@ BEAM_EXPORT beam_status beam_node_on_request(beam_node* node, const char* peer_i
       }
       case BEAM_REQ_BLOCKS_BY_RANGE: {
         absl::StatusOr<wire::BlocksByRangeRequest> request =
-            capi::DecodeBytes<wire::BlocksByRangeRequest>(ssz, len, "blocks_by_range request");
+            capi::DecodeArg<wire::BlocksByRangeRequest>(ssz, len, "blocks_by_range request");
         if (!request.ok()) return invalid(request.status());
         const int32_t result = capi::ServeRange(node, *request, chunk);
         end(result);
@@ -345,12 +330,12 @@ BEAM_EXPORT beam_status beam_node_on_response_chunk(beam_node* node, uint64_t re
       return capi::Fail(why);
     };
     if (request->protocol == BEAM_REQ_STATUS) {
-      absl::StatusOr<wire::Status> status = capi::DecodeBytes<wire::Status>(ssz, len, "status response");
+      absl::StatusOr<wire::Status> status = capi::DecodeArg<wire::Status>(ssz, len, "status response");
       if (!status.ok()) return refuse(BEAM_PEER_LOW_TOLERANCE, status.status());
       if (chain.peers().SetLatestStatus(request->peer, *status)) capi::MaybeSync(node, request->peer, *status);
       return capi::Ok();
     }
-    absl::StatusOr<consensus::SignedBlock> block = capi::DecodeBytes<consensus::SignedBlock>(ssz, len, "block response");
+    absl::StatusOr<consensus::SignedBlock> block = capi::DecodeArg<consensus::SignedBlock>(ssz, len, "block response");
     if (!block.ok()) return refuse(BEAM_PEER_LOW_TOLERANCE, block.status());
     const ssz::Root root = ssz::HashTreeRoot(block->block);
     if (request->protocol == BEAM_REQ_BLOCKS_BY_ROOT) {

@@ -217,8 +217,8 @@ absl::Status BeamChain::ReplayStoredBlocks(Slot anchor_slot) {
   return absl::OkStatus();
 }
 
-absl::Status BeamChain::Persist(const SignedBlock& block, const Root& root, const consensus::State* post_state) {
-  ssz::ByteVec bytes = ssz::Encode(block);
+absl::Status BeamChain::Persist(const SignedBlock& block, const Root& root, ssz::ByteVec bytes,
+                                const consensus::State* post_state) {
   if (config_.db == nullptr) {
     block_store_.Put(root, std::move(bytes));
     return absl::OkStatus();
@@ -235,14 +235,8 @@ std::optional<ssz::ByteVec> BeamChain::GetBlockSsz(const Root& root) const {
 }
 
 absl::Status BeamChain::RecordProducedBlock(const SignedBlock& block, const Root& root, ssz::ByteVec ssz) {
-  if (config_.db == nullptr) {
-    block_store_.Put(root, std::move(ssz));
-    return absl::OkStatus();
-  }
-  RcState state = ShareState(root);
-  const ssz::ByteVec state_ssz = state != nullptr ? ssz::Encode(*state) : ssz::ByteVec();
-  return config_.db->PutBlock(storage::StoredBlock{root, block.block.slot, block.block.parent_root, std::move(ssz)},
-                              ssz::ByteView(state_ssz.data(), state_ssz.size()));
+  RcState state = config_.db != nullptr ? ShareState(root) : nullptr;
+  return Persist(block, root, std::move(ssz), state.get());
 }
 
 BeamChain::~BeamChain() {
@@ -430,7 +424,7 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   }
 
   // Stored before fork choice sees it: whatever fork choice finalizes can be replayed.
-  if (absl::Status stored = Persist(signed_block, root, &*post); !stored.ok()) return stored;
+  if (absl::Status stored = Persist(signed_block, root, ssz::Encode(signed_block), &*post); !stored.ok()) return stored;
 
   // Commit the state, keeping the exclusive borrow across the fork-choice import so
   // a concurrent prune cannot remove the entry under us.

@@ -253,7 +253,9 @@ class BeamChain final : private ChainWorkHandler {
             ChainObserver* observer);
   // Replays the stored blocks above the anchor (Create with storage).
   absl::Status ReplayStoredBlocks(Slot anchor_slot);
-  absl::Status Persist(const SignedBlock& block, const Root& root, const consensus::State* post_state);
+  // Stores a block (its SSZ `bytes`) and its post-state: in the database when there is
+  // one, else the block in memory for serving.
+  absl::Status Persist(const SignedBlock& block, const Root& root, ssz::ByteVec bytes, const consensus::State* post_state);
 
   // ChainWorkHandler.
   void HandleTick(uint64_t interval) override;

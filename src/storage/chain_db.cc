@@ -11,6 +11,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "ssz/codec.h"
+#include "ssz/container.h"
 
 namespace beam::storage {
 namespace {
@@ -131,19 +133,11 @@ absl::StatusOr<std::optional<ssz::ByteVec>> GetMeta(sqlite3* db, const char* key
   return std::optional<ssz::ByteVec>(st.Blob(0));
 }
 
-ssz::ByteVec CheckpointBytes(const consensus::Checkpoint& c) {
-  ssz::ByteVec out(c.root.bytes.begin(), c.root.bytes.end());
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(c.slot >> (8 * i)));
-  return out;
-}
-
+// Checkpoints are stored as their SSZ encoding (root, slot little-endian).
 std::optional<consensus::Checkpoint> CheckpointFrom(const ssz::ByteVec& b) {
-  if (b.size() != 40) return std::nullopt;
-  consensus::Checkpoint c;
-  std::memcpy(c.root.data(), b.data(), 32);
-  c.slot = 0;
-  for (int i = 0; i < 8; ++i) c.slot |= static_cast<uint64_t>(b[32 + i]) << (8 * i);
-  return c;
+  absl::StatusOr<consensus::Checkpoint> c = ssz::Decode<consensus::Checkpoint>(ssz::ByteView(b.data(), b.size()));
+  if (!c.ok()) return std::nullopt;
+  return *c;
 }
 
 }  // namespace
@@ -209,7 +203,7 @@ absl::Status ChainDb::Initialize(const ssz::Root& configured_anchor_state_root, 
         !s.ok()) {
       return s;
     }
-    const ssz::ByteVec cp = CheckpointBytes(anchor);
+    const ssz::ByteVec cp = ssz::Encode(anchor);
     if (absl::Status s = PutMeta(db_, "finalized", cp); !s.ok()) return s;
     if (absl::Status s = PutMeta(db_, "finalized_block", anchor_block_ssz); !s.ok()) return s;
     Statement st(db_, "INSERT OR REPLACE INTO states (root, ssz) VALUES (?1, ?2)");
@@ -312,7 +306,7 @@ absl::Status ChainDb::Finalize(const consensus::Checkpoint& finalized, ssz::Byte
       st.Bind(1, slot).Bind(2, ssz::ByteView(root.data(), 32));
       if (absl::Status s = StepDone(st, db_, "finalized index write"); !s.ok()) return s;
     }
-    if (absl::Status s = PutMeta(db_, "finalized", CheckpointBytes(finalized)); !s.ok()) return s;
+    if (absl::Status s = PutMeta(db_, "finalized", ssz::Encode(finalized)); !s.ok()) return s;
     if (absl::Status s = PutMeta(db_, "finalized_block", finalized_block_ssz); !s.ok()) return s;
     if (!live_roots.has_value()) return absl::OkStatus();
 

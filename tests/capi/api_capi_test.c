@@ -7,25 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                               \
-    }                                                                           \
-  } while (0)
-
-#define CHECK_STATUS(expr, want)                                                              \
-  do {                                                                                        \
-    beam_status got_ = (expr);                                                                \
-    if (got_ != (want)) {                                                                     \
-      fprintf(stderr, "%s:%d: %s = %d, want %d (%s)\n", __FILE__, __LINE__, #expr, (int)got_, \
-              (int)(want), beam_last_error());                                                \
-      ++failures;                                                                             \
-    }                                                                                         \
-  } while (0)
+#include "c_check.h"
 
 enum { kValidators = 4 };
 

@@ -17,25 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-static int failures = 0;
-
-#define CHECK(cond)                                                                \
-  do {                                                                             \
-    if (!(cond)) {                                                                 \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);     \
-      ++failures;                                                                  \
-    }                                                                              \
-  } while (0)
-
-#define CHECK_STATUS(expr, want)                                                              \
-  do {                                                                                        \
-    beam_status got_ = (expr);                                                                \
-    if (got_ != (want)) {                                                                     \
-      fprintf(stderr, "%s:%d: %s = %d, want %d (%s)\n", __FILE__, __LINE__, #expr, (int)got_, \
-              (int)(want), beam_last_error());                                                \
-      ++failures;                                                                             \
-    }                                                                                         \
-  } while (0)
+#include "c_check.h"
 
 #define INTERVALS_PER_SLOT 5
 #define PK BEAM_XMSS_PUBLIC_KEY_SIZE
