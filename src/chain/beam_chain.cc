@@ -120,6 +120,12 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
     m_.fetch_outcomes[i] = r.GetCounter("lean_block_fetch_dedup_total", "Outcome of each block root considered for fetching.",
                                         {{"outcome", kFetchOutcomeNames[i]}});
   }
+  m_.pool_entries_pruned = r.GetCounter("lean_attestation_pool_pruned_total",
+                                        "Vote pool entries dropped by the retention window before finalization.");
+  const char* const kPoolHelp = "Attestation data entries in a fork-choice vote pool.";
+  m_.pool_known_entries = r.GetGauge("lean_attestation_pool_entries", kPoolHelp, {{"pool", "known"}});
+  m_.pool_new_entries = r.GetGauge("lean_attestation_pool_entries", kPoolHelp, {{"pool", "new"}});
+  m_.pool_signature_entries = r.GetGauge("lean_attestation_pool_entries", kPoolHelp, {{"pool", "signatures"}});
 }
 
 absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State anchor_state,
@@ -726,6 +732,14 @@ absl::Status BeamChain::OnTick(uint64_t target) {
         coverage_.BeforePromotion(AggregateCoverage::FromPool(store_->new_payloads()));
       }
       (void)store_->OnTick(stop, proposal_tick, /*is_aggregator=*/false);
+      const Slot slot_now = stop / consensus::kIntervalsPerSlot;
+      if (config_.attestation_retention_slots > 0 && slot_now > time / consensus::kIntervalsPerSlot) {
+        const size_t pruned = store_->PruneAttestationPools(slot_now, config_.attestation_retention_slots);
+        if (pruned > 0) m_.pool_entries_pruned->Increment(pruned);
+      }
+      m_.pool_known_entries->Set(static_cast<double>(store_->known_payloads().size()));
+      m_.pool_new_entries->Set(static_cast<double>(store_->new_payloads().size()));
+      m_.pool_signature_entries->Set(static_cast<double>(store_->attestation_signatures().size()));
     }
     if (report_here) {
       Root head;

@@ -86,6 +86,14 @@ struct ChainConfig {
   size_t max_invalid_blocks = 4096;
   // Drop fork-choice nodes and states below the finalized block after finalization.
   bool prune_on_finalization = true;
+  // Vote pools are bounded at every slot boundary (Store::PruneAttestationPools):
+  // votes older than this many slots are dropped unless they are a validator's latest
+  // vote. 0 keeps the spec's behaviour (pools shrink only on finalization). A vote is
+  // worth keeping while its target can still gather 2/3: honest validators keep voting
+  // for one target at most while the head crosses the gap to the next justifiable slot
+  // plus the 3-slot lookback (gap <= 2*sqrt(slots since finalization) + 1: 17 slots at
+  // 256, the whole life of a TEST key); 32 slots covers that twice over.
+  uint64_t attestation_retention_slots = 32;
   forkchoice::BlockProofCheck block_proof_check = forkchoice::BlockProofCheck::kVerify;
   // Persistent storage (not owned; must outlive the chain). With it, Create() resumes
   // from the stored finalized state and replays the stored blocks above it; every
@@ -339,6 +347,8 @@ class BeamChain final : private ChainWorkHandler {
     metrics::Counter *pending_evicted_full, *pending_evicted_finalized;
     metrics::Counter* root_compute_skipped[3];
     metrics::Counter* fetch_outcomes[7];
+    metrics::Counter* pool_entries_pruned;
+    metrics::Gauge *pool_known_entries, *pool_new_entries, *pool_signature_entries;
   } m_;
   // Attestation aggregate coverage report (its own leaf lock).
   AggregateCoverage coverage_;

@@ -267,6 +267,33 @@ void Store::PruneStaleAttestationData() {
   KnownEraseIf([&](const PayloadPool::Entry& e) { return stale(e.data); });
 }
 
+size_t Store::PruneAttestationPools(Slot current_slot, uint64_t retention_slots) {
+  auto expired = [&](const AttestationData& data) { return data.slot + retention_slots < current_slot; };
+  size_t dropped = 0;
+  for (SignaturePool::Entry* e : signatures_.InOrder()) {
+    if (!expired(e->data)) continue;
+    signatures_.Erase(e);
+    ++dropped;
+  }
+  for (PayloadPool::Entry* e : new_payloads_.InOrder()) {
+    if (!expired(e->data)) continue;
+    new_payloads_.Erase(e);
+    ++dropped;
+  }
+  const Slot justified_slot = latest_justified_.slot;
+  KnownEraseIf([&](const PayloadPool::Entry& e) {
+    if (!expired(e.data) && e.data.source.slot >= justified_slot) return false;
+    for (const SingleMessageAggregate& proof : e.values) {
+      for (ValidatorIndex v : ParticipantIndices(proof.participants)) {
+        if (votes_.VoteOf(v) == &e) return false;  // still counts for fork choice
+      }
+    }
+    ++dropped;
+    return true;
+  });
+  return dropped;
+}
+
 Store::AggregationPlan Store::PlanAggregation() const {
   AggregationPlan plan;
   plan.head_state = states_.at(head_);

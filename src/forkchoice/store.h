@@ -196,6 +196,16 @@ class Store {
   const PayloadPool& known_payloads() const { return known_payloads_; }
   const ProtoArray& proto_array() const { return proto_; }
 
+  // Bounds the vote pools without waiting for finalization (a node's policy: the spec
+  // prunes them only when finalization advances, so a long stretch without it lets
+  // them grow without limit). Drops raw signatures and pending proofs whose
+  // attestation slot is more than `retention_slots` before `current_slot`, and counted
+  // entries that are that old or whose source is behind the justified checkpoint
+  // (no block can use them any more), except an entry that is some validator's
+  // latest vote: those keep their fork-choice weight, so the head never changes
+  // (there is at most one per validator). Returns the number of entries dropped.
+  size_t PruneAttestationPools(Slot current_slot, uint64_t retention_slots);
+
   // Drops blocks and states that are not the finalized block or its descendants,
   // keeping the spec's answers for everything still reachable. Does nothing unless
   // the justified block descends from the finalized one. Returns the number dropped.

@@ -12,6 +12,7 @@
 #include "forkchoice/vote_tracker.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
+#include "validator/attestation_selection.h"
 
 namespace beam::validator {
 
@@ -141,45 +142,38 @@ absl::StatusOr<BuiltBlock> BuildBlock(const BlockBuildInputs& in) {
     }
     const ExtendedHistory history(state.historical_block_hashes, in.parent_root, in.slot);
 
-    // Candidates in target-slot order, pool order among equals (a stable sort).
-    std::vector<forkchoice::PayloadPool::Entry*> candidates = in.payloads->InOrder();
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto* a, const auto* b) { return a->data.target.slot < b->data.target.slot; });
-    absl::flat_hash_set<const forkchoice::PayloadPool::Entry*> processed;
+    const std::vector<forkchoice::PayloadPool::Entry*> entries = in.payloads->InOrder();
+    AttestationSelector selector({entries.begin(), entries.end()}, in.slot, state.validators.size(),
+                                 in.is_known_block);
+    const consensus::State* round_state = &advanced;
+    absl::StatusOr<consensus::State> post = absl::InternalError("unset");
+    size_t included = 0;
 
     while (true) {
-      bool found_new = false;
-      for (const forkchoice::PayloadPool::Entry* entry : candidates) {
-        const AttestationData& data = entry->data;
-        if (processed.contains(entry)) continue;
-        if (processed.size() >= consensus::kMaxAttestationsData) break;
-        if (!in.is_known_block(data.head.root)) continue;
-        if (data.source.slot != justified.slot) continue;
-        if (!history.LiesOnChain(data)) continue;
-        absl::StatusOr<bool> source_justified =
-            consensus::IsSlotJustified(justified_slots, finalized_slot, data.source.slot);
-        if (!source_justified.ok()) return source_justified.status();
-        if (!*source_justified) continue;
-        const bool genesis_self_vote = data.source.slot == 0 && data.target.slot == 0;
-        if (!genesis_self_vote) {
-          absl::StatusOr<bool> target_justified =
-              consensus::IsSlotJustified(justified_slots, finalized_slot, data.target.slot);
-          if (!target_justified.ok()) return target_justified.status();
-          if (*target_justified) continue;
-        }
-        processed.insert(entry);
-        found_new = true;
-        for (const SingleMessageAggregate* proof : SelectProofsForCoverage(&entry->values, nullptr)) {
+      AttestationSelector::Round round;
+      round.justified = justified;
+      round.finalized_slot = finalized_slot;
+      round.justified_slots = &justified_slots;
+      round.state = round_state;
+      round.lies_on_chain = [&](const AttestationData& d) { return history.LiesOnChain(d); };
+      round.budget = consensus::kMaxAttestationsData - included;
+      absl::StatusOr<std::vector<AttestationSelector::Pick>> picks = selector.NextRound(round);
+      if (!picks.ok()) return picks.status();
+      if (picks->empty()) break;
+      included += picks->size();
+      for (const AttestationSelector::Pick& pick : *picks) {
+        for (const SingleMessageAggregate* proof : pick.proofs) {
           proofs.push_back(proof);
-          attestations.push_back(AggregatedAttestation{proof->participants, data});
+          attestations.push_back(AggregatedAttestation{proof->participants, pick.entry->data});
         }
       }
-      if (!found_new) break;
 
+      // The trial block's post-state shows whether this round moved justification.
       consensus::Block candidate = block;
       for (const AggregatedAttestation& a : attestations) candidate.body.attestations.items.push_back(a);
-      absl::StatusOr<consensus::State> post = RunBlock(advanced, candidate);
+      post = RunBlock(advanced, candidate);
       if (!post.ok()) return post.status();
+      round_state = &*post;
       if (post->latest_justified != justified || post->latest_finalized.slot != finalized_slot) {
         justified = post->latest_justified;
         justified_slots = post->justified_slots;

@@ -2,8 +2,10 @@
 // build_block). Attestations are chosen in rounds: a vote may only build on a
 // justified source, and including votes justifies sources, so each round re-runs the
 // block on the pre-state and re-anchors on any new justification until nothing new
-// is eligible. At most MAX_ATTESTATIONS_DATA distinct votes; several proofs for one
-// vote are merged into one by the prover.
+// is eligible. Which eligible votes fill the MAX_ATTESTATIONS_DATA budget is the
+// proposer's policy, AttestationSelector (attestation_selection.h), not the spec's
+// target-slot order (that order deadlocks finality after a partition). Several proofs
+// for one vote are merged into one by the prover.
 //
 // Pure function of its inputs; thread-safe.
 

@@ -58,12 +58,12 @@ class StoreTest : public ::testing::Test {
   // own round's proofs (aggregation.py), which would drop the gossiped aggregate.
   // Slot `slot` on `store`: the proposer builds on its head, then every validator's
   // aggregated vote for that block is gossiped and counted by the end of the slot.
-  Block ProposeAndVote(Store& store, Slot slot) {
+  Block ProposeAndVote(Store& store, Slot slot, std::vector<ValidatorIndex> voters = {0, 1, 2, 3}) {
     absl::StatusOr<ProducedBlock> produced = store.ProduceBlock(slot, slot % kValidators);
     EXPECT_TRUE(produced.ok()) << produced.status();
     EXPECT_TRUE(store.OnTick(slot * 5 + 1, false, false).ok());
     const AttestationData data = store.ProduceAttestationData(slot);
-    EXPECT_TRUE(store.OnGossipAggregatedAttestation(Aggregate(data, {0, 1, 2, 3})).ok());
+    EXPECT_TRUE(store.OnGossipAggregatedAttestation(Aggregate(data, std::move(voters))).ok());
     EXPECT_TRUE(store.OnTick(slot * 5 + 4, false, false).ok());
     return produced->block;
   }
@@ -305,6 +305,57 @@ TEST(SelectProofsForCoverageTest, GreedyCoverPrefersPriorityPool) {
   EXPECT_EQ(picked[1]->proof.bytes[0], 4);
   EXPECT_EQ(picked[2]->proof.bytes[0], 3);  // adds {2}, ties with {2} alone on encoding
   EXPECT_EQ(covered, (std::vector<ValidatorIndex>{0, 1, 2, 3, 4}));
+}
+
+// The retention window bounds the pools without finalization and never changes the
+// head: an old entry that is still some validator's latest vote stays.
+TEST_F(StoreTest, PruneAttestationPoolsKeepsLatestVotesAndTheHead) {
+  for (Slot slot = 1; slot <= 3; ++slot) ProposeAndVote(*producer_, slot);
+  // Validators 2 and 3 go quiet (finality stops): their slot-3 vote stays their latest.
+  for (Slot slot = 4; slot <= 12; ++slot) ProposeAndVote(*producer_, slot, {0, 1});
+  const Slot finalized = producer_->latest_finalized().slot;
+  ASSERT_LT(finalized, 3u);
+  const auto entry_at = [&](Slot slot) {
+    const PayloadPool::Entry* found = nullptr;
+    producer_->known_payloads().ForEach([&](const PayloadPool::Entry& e) {
+      if (e.data.slot == slot && !e.values.empty()) found = &e;
+    });
+    return found;
+  };
+  ASSERT_NE(entry_at(3), nullptr);
+  const AttestationData quiet_vote = entry_at(3)->data;
+  const AttestationData last_vote = entry_at(12)->data;
+  const Root head = producer_->head();
+  const auto weights = producer_->BlockWeights();
+
+  // Within the window only entries built on an older source than the justified one go.
+  producer_->PruneAttestationPools(13, 32);
+  for (Slot slot = 5; slot <= 12; ++slot) EXPECT_NE(entry_at(slot), nullptr) << slot;
+
+  const size_t before = producer_->known_payloads().size();
+  const size_t dropped = producer_->PruneAttestationPools(40, 4);
+  EXPECT_EQ(producer_->known_payloads().size(), 2u);  // validators 2-3's and 0-1's latest
+  EXPECT_EQ(dropped, before - 2);
+  EXPECT_NE(producer_->known_payloads().Find(quiet_vote), nullptr);
+  EXPECT_NE(producer_->known_payloads().Find(last_vote), nullptr);
+  EXPECT_EQ(producer_->head(), head);
+  producer_->UpdateHead();
+  EXPECT_EQ(producer_->head(), head);
+  EXPECT_EQ(producer_->BlockWeights(), weights);
+}
+
+// Raw signatures nobody aggregated age out too.
+TEST_F(StoreTest, PruneAttestationPoolsDropsOldRawSignatures) {
+  ProposeAndVote(*producer_, 1);
+  SignedAttestation vote;
+  vote.validator_index = 2;
+  vote.data = producer_->ProduceAttestationData(1);
+  ASSERT_TRUE(producer_->OnGossipAttestation(vote, /*is_aggregator=*/true).ok());
+  ASSERT_EQ(producer_->attestation_signatures().size(), 1u);
+  producer_->PruneAttestationPools(5, 4);
+  EXPECT_EQ(producer_->attestation_signatures().size(), 1u);
+  producer_->PruneAttestationPools(6, 4);
+  EXPECT_TRUE(producer_->attestation_signatures().empty());
 }
 
 }  // namespace
