@@ -80,14 +80,13 @@ void DevnetNode::Stop() {
   node_ = nullptr;
 }
 
-void DevnetNode::Deliver(const Message& m, const std::string& from_name) {
-  if (node_ == nullptr) return;
+bool DevnetNode::Deliver(const Message& m, const std::string& from_name) {
+  if (node_ == nullptr) return false;
   const uint8_t* data = m.bytes.empty() ? nullptr : m.bytes.data();
   switch (m.kind) {
     case MessageKind::kGossip:
-      beam_node_on_gossip(node_, static_cast<beam_topic_kind>(m.topic_or_protocol), data, m.bytes.size(),
-                          from_name.c_str());
-      break;
+      return beam_node_on_gossip(node_, static_cast<beam_topic_kind>(m.topic_or_protocol), data, m.bytes.size(),
+                                 from_name.c_str()) == BEAM_OK;
     case MessageKind::kRequest:
       beam_node_on_request(node_, from_name.c_str(), static_cast<beam_req_protocol>(m.topic_or_protocol), data,
                            m.bytes.size(), (static_cast<uint64_t>(m.from) << kAskerShift) | m.request_id);
@@ -99,8 +98,9 @@ void DevnetNode::Deliver(const Message& m, const std::string& from_name) {
       beam_node_on_response_end(node_, m.request_id, m.result);
       break;
   }
-  // Failures here are the network's normal life (duplicates, late answers to expired
-  // requests, blocks from the future): the node has already scored the peer.
+  // Failures here are the network's normal life (late answers to expired requests,
+  // blocks from the future): the node has already scored the peer.
+  return true;
 }
 
 void DevnetNode::OnPublish(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data) {

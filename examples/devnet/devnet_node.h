@@ -33,8 +33,9 @@ class DevnetNode {
   const std::string& name() const { return name_; }
   const std::vector<uint64_t>& validators() const { return validators_; }
 
-  // Delivers a message from the network to this node.
-  void Deliver(const Message& m, const std::string& from_name);
+  // Delivers a message from the network to this node. For gossip, true when the node
+  // accepted it (what gossipsub forwards); false for a stopped node or a rejection.
+  bool Deliver(const Message& m, const std::string& from_name);
 
   uint64_t peer_reports() const { return peer_reports_.load(); }
   uint64_t requests_sent(int protocol) const { return requests_sent_[protocol].load(); }

@@ -1,8 +1,9 @@
 // beamcore-devnet: N libbeamcore nodes (public C ABI only) with V validators, real
 // TEST-scheme XMSS keys, an in-memory network with latency, jitter, loss and
-// partitions, simulated (fast) or wall-clock (realtime) time, and live progress.
-// Exit status 0 only if finalization advanced on every node and all nodes agree on
-// the finalized checkpoint.
+// partitions on a gossip mesh with relay, simulated (fast) or wall-clock (realtime)
+// time, and live progress. Exit status 0 only if finality stayed live (liveness.h):
+// no conflicting finalization, finality resumed after every fault window, and at the
+// end every node's finalized slot is within the lag limit of its head.
 
 #include <beamcore/beamcore.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "api_server.h"
 #include "demo_crypto.h"
 #include "devnet_node.h"
+#include "liveness.h"
 #include "options.h"
 #include "sim_network.h"
 
@@ -73,6 +75,28 @@ double MetricSum(beam_node* node, const char* name) {
   return sum;
 }
 
+// Peak resident set of this process (VmHWM), in MiB; 0 if unknown.
+double PeakRssMiB() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  double kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) kib = std::strtod(line + 6, nullptr);
+  }
+  std::fclose(f);
+  return kib / 1024.0;
+}
+
+std::vector<Fault> FaultsOf(const Options& o) {
+  std::vector<Fault> faults;
+  for (const Partition& p : o.partitions) faults.push_back(Fault{"partition " + p.spec, p.from_slot, p.to_slot});
+  if (o.restart_at) {
+    faults.push_back(Fault{"node" + std::to_string(o.nodes - 1) + " down for a restart", *o.restart_at, *o.restart_at + 2});
+  }
+  return faults;
+}
+
 struct Validator {
   beam_xmss_key* attestation_key = nullptr;
   int node = 0;
@@ -80,7 +104,8 @@ struct Validator {
 
 class Devnet {
  public:
-  explicit Devnet(Options options) : o_(std::move(options)), net_(o_, o_.nodes) {}
+  explicit Devnet(Options options)
+      : o_(std::move(options)), net_(o_, o_.nodes), monitor_(FaultsOf(o_), o_.max_finality_lag) {}
   ~Devnet() {
     servers_.clear();
     nodes_.clear();
@@ -97,11 +122,13 @@ class Devnet {
   void TickAll(uint64_t interval);
   void Propose(uint64_t slot);
   void Attest(uint64_t slot);
-  void Report(uint64_t slot);
+  std::vector<NodeView> Views() const;
+  void Report(uint64_t slot, const std::vector<NodeView>& views);
   int Verdict();
 
   Options o_;
   SimNetwork net_;
+  LivenessMonitor monitor_;
   std::vector<uint8_t> genesis_;
   std::vector<Validator> validators_;
   std::vector<std::unique_ptr<DevnetNode>> nodes_;
@@ -191,6 +218,7 @@ bool Devnet::Setup() {
     }
   }
   for (int i = 0; i < o_.nodes; ++i) ConnectAll(i);
+  net_.Heartbeat();
   return true;
 }
 
@@ -217,7 +245,8 @@ void Devnet::DeliverUntil(uint64_t t_ms) {
     while (std::optional<Message> m = net_.PopDue(t_ms)) {
       any = true;
       net_.SetNow(m->deliver_at_ms);
-      nodes_[static_cast<size_t>(m->to)]->Deliver(*m, NodeName(m->from));
+      const bool accepted = nodes_[static_cast<size_t>(m->to)]->Deliver(*m, NodeName(m->from));
+      net_.Relay(*m, accepted);
     }
     WaitIdle();
     if (!any) break;
@@ -266,7 +295,22 @@ void Devnet::Attest(uint64_t slot) {
   }
 }
 
-void Devnet::Report(uint64_t slot) {
+std::vector<NodeView> Devnet::Views() const {
+  std::vector<NodeView> views(nodes_.size());
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->running()) continue;
+    beam_checkpoint head{}, finalized{};
+    beam_node_head(nodes_[i]->node(), &head);
+    beam_node_finalized(nodes_[i]->node(), &finalized);
+    views[i].running = true;
+    views[i].head_slot = head.slot;
+    views[i].finalized_slot = finalized.slot;
+    std::memcpy(views[i].finalized_root.data(), finalized.root, 32);
+  }
+  return views;
+}
+
+void Devnet::Report(uint64_t slot, const std::vector<NodeView>& node_views) {
   struct View {
     beam_checkpoint head{}, justified{}, finalized{};
   };
@@ -274,7 +318,7 @@ void Devnet::Report(uint64_t slot) {
   double imports = 0, queue = 0;
   size_t running = 0;
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (!nodes_[i]->running()) continue;
+    if (!node_views[i].running) continue;
     ++running;
     beam_node* n = nodes_[i]->node();
     beam_node_head(n, &views[i].head);
@@ -340,70 +384,100 @@ void Devnet::Report(uint64_t slot) {
 }
 
 int Devnet::Verdict() {
-  beam_checkpoint first{};
-  bool first_set = false;
-  std::string reason;
+  monitor_.Observe(o_.slots + 1, Views());  // after the settling slot
+  const LivenessVerdict verdict = monitor_.Finish();
   if (!o_.json) {
-    std::printf("\n%-7s %-6s %-10s %-9s %-9s %-10s %-8s %-8s %-8s\n", "node", "head", "head root", "justified",
-                "finalized", "final root", "imports", "by_range", "reports");
+    std::printf("\n%-7s %-6s %-10s %-9s %-9s %-10s %-8s %-8s %-8s %-4s\n", "node", "head", "head root", "justified",
+                "finalized", "final root", "imports", "by_range", "reports", "mesh");
   }
+  uint64_t final_slot = 0;
   for (auto& n : nodes_) {
+    if (!n->running()) continue;
     beam_checkpoint head{}, justified{}, finalized{};
     beam_node_head(n->node(), &head);
     beam_node_justified(n->node(), &justified);
     beam_node_finalized(n->node(), &finalized);
+    final_slot = std::max(final_slot, finalized.slot);
     const double imports = MetricSum(n->node(), "lean_blocks_imported_total");
+    const size_t mesh = net_.MeshOf(n->index()).size();
     if (o_.json) {
       std::printf("{\"event\":\"node_summary\",\"node\":%d,\"head_slot\":%llu,\"justified_slot\":%llu,"
                   "\"finalized_slot\":%llu,\"finalized_root\":\"%s\",\"imports\":%.0f,\"range_requests\":%llu,"
-                  "\"peer_reports\":%llu}\n",
+                  "\"peer_reports\":%llu,\"mesh_peers\":%zu}\n",
                   n->index(), static_cast<unsigned long long>(head.slot), static_cast<unsigned long long>(justified.slot),
                   static_cast<unsigned long long>(finalized.slot), HexRoot(finalized.root).c_str(), imports,
                   static_cast<unsigned long long>(n->requests_sent(BEAM_REQ_BLOCKS_BY_RANGE)),
-                  static_cast<unsigned long long>(n->peer_reports()));
+                  static_cast<unsigned long long>(n->peer_reports()), mesh);
     } else {
-      std::printf("%-7s %-6llu %-10s %-9llu %-9llu %-10s %-8.0f %-8llu %-8llu\n", n->name().c_str(),
+      std::printf("%-7s %-6llu %-10s %-9llu %-9llu %-10s %-8.0f %-8llu %-8llu %-4zu\n", n->name().c_str(),
                   static_cast<unsigned long long>(head.slot), Hex4(head.root).c_str(),
                   static_cast<unsigned long long>(justified.slot), static_cast<unsigned long long>(finalized.slot),
                   Hex4(finalized.root).c_str(), imports,
                   static_cast<unsigned long long>(n->requests_sent(BEAM_REQ_BLOCKS_BY_RANGE)),
-                  static_cast<unsigned long long>(n->peer_reports()));
+                  static_cast<unsigned long long>(n->peer_reports()), mesh);
     }
-    if (finalized.slot == 0 && reason.empty()) reason = n->name() + " never finalized past genesis";
-    if (!first_set) {
-      first = finalized;
-      first_set = true;
-    } else if ((finalized.slot != first.slot || std::memcmp(finalized.root, first.root, 32) != 0) && reason.empty()) {
-      reason = n->name() + " disagrees on the finalized checkpoint (slot " + std::to_string(finalized.slot) +
-               " vs " + std::to_string(first.slot) + ")";
+  }
+  if (!o_.json && !verdict.faults.empty()) std::printf("\n");
+  std::string faults_json;
+  for (const FaultOutcome& f : verdict.faults) {
+    const std::optional<uint64_t> took = f.slots_to_recover();
+    if (o_.json) {
+      if (!faults_json.empty()) faults_json += ",";
+      faults_json += "{\"fault\":\"" + f.fault.name + "\",\"from_slot\":" + std::to_string(f.fault.from_slot) +
+                     ",\"heal_slot\":" + std::to_string(f.fault.heal_slot) +
+                     ",\"finalized_at_heal\":" + std::to_string(f.finalized_at_heal) +
+                     ",\"resumed_at\":" + (f.resumed_at ? std::to_string(*f.resumed_at) : "null") +
+                     ",\"slots_to_recover\":" + (took ? std::to_string(*took) : "null") + "}";
+    } else if (!f.healed) {
+      std::printf("fault %s: not healed within the run\n", f.fault.name.c_str());
+    } else if (took) {
+      std::printf("fault %s: healed at slot %llu (finalized %llu); finality resumed at slot %llu, %llu slots after the heal\n",
+                  f.fault.name.c_str(), static_cast<unsigned long long>(f.fault.heal_slot),
+                  static_cast<unsigned long long>(f.finalized_at_heal), static_cast<unsigned long long>(*f.resumed_at),
+                  static_cast<unsigned long long>(*took));
+    } else {
+      std::printf("fault %s: healed at slot %llu (finalized %llu); finality did NOT resume\n", f.fault.name.c_str(),
+                  static_cast<unsigned long long>(f.fault.heal_slot), static_cast<unsigned long long>(f.finalized_at_heal));
     }
   }
   const NetworkStats stats = net_.stats();
   const double elapsed = SecondsSince(start_);
+  const double rss = PeakRssMiB();
   if (o_.json) {
     std::printf("{\"event\":\"summary\",\"ok\":%s,\"reason\":\"%s\",\"slots\":%llu,\"setup_s\":%.3f,\"elapsed_s\":%.3f,"
-                "\"slots_per_s\":%.2f,\"finalized_slot\":%llu,\"gossip_sent\":%llu,\"gossip_lost\":%llu,"
-                "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu}\n",
-                reason.empty() ? "true" : "false", reason.c_str(), static_cast<unsigned long long>(o_.slots), setup_s_, elapsed,
-                o_.slots / elapsed, static_cast<unsigned long long>(first.slot),
-                static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_lost),
+                "\"slots_per_s\":%.2f,\"finalized_slot\":%llu,\"max_finality_lag\":%llu,\"faults\":[%s],"
+                "\"gossip_sent\":%llu,\"gossip_relayed\":%llu,\"gossip_lazy\":%llu,\"gossip_duplicates\":%llu,\"gossip_lost\":%llu,"
+                "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu,"
+                "\"peak_rss_mib\":%.1f,\"peak_rss_mib_per_node\":%.1f}\n",
+                verdict.ok ? "true" : "false", verdict.reason.c_str(), static_cast<unsigned long long>(o_.slots), setup_s_,
+                elapsed, o_.slots / elapsed, static_cast<unsigned long long>(final_slot),
+                static_cast<unsigned long long>(verdict.max_lag_seen), faults_json.c_str(),
+                static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_relayed),
+                static_cast<unsigned long long>(stats.gossip_lazy),
+                static_cast<unsigned long long>(stats.gossip_duplicates), static_cast<unsigned long long>(stats.gossip_lost),
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
-                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_));
+                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_), rss,
+                rss / o_.nodes);
   } else {
-    std::printf("\n%llu slots in %.2f s (%.1f slots/s; setup %.2f s), %d nodes x %d validators; gossip %llu sent, "
-                "%llu lost, %llu partitioned; %llu requests; %llu restarts; %llu failed duties\n",
+    std::printf("\n%llu slots in %.2f s (%.1f slots/s; setup %.2f s), %d nodes x %d validators; gossip %llu hops "
+                "(%llu relayed, %llu lazy), %llu duplicates, %llu lost, %llu partitioned; %llu requests; %llu restarts; "
+                "%llu failed duties; max finality lag %llu slots; peak RSS %.0f MiB (%.0f per node)\n",
                 static_cast<unsigned long long>(o_.slots), elapsed, o_.slots / elapsed, setup_s_, o_.nodes, o_.validators,
-                static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_lost),
+                static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_relayed),
+                static_cast<unsigned long long>(stats.gossip_lazy),
+                static_cast<unsigned long long>(stats.gossip_duplicates), static_cast<unsigned long long>(stats.gossip_lost),
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
-                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_));
-    if (reason.empty()) {
-      std::printf("OK: finalization advanced on every node; all agree on slot %llu (%s)\n",
-                  static_cast<unsigned long long>(first.slot), HexRoot(first.root).c_str());
+                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_),
+                static_cast<unsigned long long>(verdict.max_lag_seen), rss, rss / o_.nodes);
+    if (verdict.ok) {
+      std::printf("OK: finality is live on every node (finalized slot %llu, within %llu slots of each head)%s\n",
+                  static_cast<unsigned long long>(final_slot), static_cast<unsigned long long>(o_.max_finality_lag),
+                  verdict.faults.empty() ? "" : " and resumed after every fault");
     } else {
-      std::printf("FAILED: %s\n", reason.c_str());
+      std::printf("FAILED: %s\n", verdict.reason.c_str());
     }
   }
-  return reason.empty() ? 0 : 1;
+  return verdict.ok ? 0 : 1;
 }
 
 int Devnet::Run() {
@@ -456,11 +530,16 @@ int Devnet::Run() {
                       static_cast<unsigned long long>(head.slot));
         }
       }
+      net_.Heartbeat();
       TickAll(interval);
       if (duties && i == 0) Propose(slot);
       if (duties && i == 1) Attest(slot);
     }
-    if (duties) Report(slot);
+    if (duties) {
+      const std::vector<NodeView> views = Views();
+      monitor_.Observe(slot, views);
+      Report(slot, views);
+    }
   }
   DeliverUntil((last_slot + 1) * kIntervalsPerSlot * kIntervalMs);
   return Verdict();

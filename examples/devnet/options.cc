@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,7 +22,12 @@ Usage: beamcore-devnet [options]
   --jitter-ms X         uniform extra latency 0..X (default 20)
   --loss P              gossip loss probability 0..1 (default 0)
   --partition SPEC      e.g. "0,1|2,3@10-20": groups cannot talk in slots [10, 20) (repeatable)
-  --fanout K            gossip peers per publish (default: all)
+  --mesh-degree D       gossip mesh peers per node (gossipsub D, default 8); every node
+                        forwards a first-seen message to its mesh (relay)
+  --mesh-low L          graft when a node has fewer mesh peers (default: 3/4 of D, 6 for 8)
+  --mesh-high H         prune when a node has more (default: 3/2 of D, 12 for 8)
+  --max-lag N           pass only if every node ends with its finalized slot within N
+                        slots of its head (default 12), finality live after every fault
   --restart-at SLOT     stop the last node at SLOT, reopen it from its data directory
   --http / --no-http    serve the lean API and /metrics on 127.0.0.1:<base port + i>
                         (default: on in realtime mode, off in fast mode)
@@ -51,6 +58,7 @@ bool ParseDouble(const char* s, double* out) {
 
 // "0,1|2,3@10-20"
 bool ParsePartition(const std::string& spec, int nodes, Partition* out) {
+  out->spec = spec;
   const size_t at = spec.find('@');
   const size_t dash = spec.find('-', at == std::string::npos ? 0 : at);
   if (at == std::string::npos || dash == std::string::npos) return false;
@@ -80,6 +88,7 @@ bool ParsePartition(const std::string& spec, int nodes, Partition* out) {
 std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
   Options o;
   std::vector<std::string> partitions;
+  std::optional<int> mesh_low, mesh_high;
   auto fail = [&](const std::string& why) -> std::optional<Options> {
     std::fprintf(stderr, "beamcore-devnet: %s\n(--help for usage)\n", why.c_str());
     *exit_code = 2;
@@ -93,15 +102,19 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
       std::fputs(kUsage, stdout);
       *exit_code = 0;
       return std::nullopt;
-    } else if (arg == "--nodes" || arg == "--validators" || arg == "--slots" || arg == "--fanout" ||
+    } else if (arg == "--nodes" || arg == "--validators" || arg == "--slots" || arg == "--mesh-degree" ||
+               arg == "--mesh-low" || arg == "--mesh-high" || arg == "--max-lag" ||
                arg == "--restart-at" || arg == "--http-port" || arg == "--seed") {
       const char* v = value();
       if (v == nullptr || !ParseU64(v, &u)) return fail(arg + " needs a number");
       if (arg == "--nodes") o.nodes = static_cast<int>(u);
       if (arg == "--validators") o.validators = static_cast<int>(u);
       if (arg == "--slots") o.slots = u;
-      if (arg == "--fanout") o.fanout = static_cast<int>(u);
+      if (arg == "--mesh-degree") o.mesh_degree = static_cast<int>(std::min<uint64_t>(u, 1024));
+      if (arg == "--mesh-low") mesh_low = static_cast<int>(std::min<uint64_t>(u, 1024));
+      if (arg == "--mesh-high") mesh_high = static_cast<int>(std::min<uint64_t>(u, 1024));
       if (arg == "--restart-at") o.restart_at = u;
+      if (arg == "--max-lag") o.max_finality_lag = u;
       if (arg == "--http-port") o.http_base_port = static_cast<int>(u);
       if (arg == "--seed") o.seed = u;
     } else if (arg == "--latency-ms" || arg == "--jitter-ms" || arg == "--loss") {
@@ -158,6 +171,11 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
   if (o.validators < 1 || o.validators > 4096) return fail("--validators must be 1..4096");
   if (o.slots < 1 || o.slots > 250) return fail("--slots must be 1..250 (TEST XMSS keys live 256 slots)");
   if (o.restart_at && (*o.restart_at < 1 || *o.restart_at >= o.slots)) return fail("--restart-at must be inside the run");
+  o.mesh_low = mesh_low.value_or(std::max(1, o.mesh_degree * 3 / 4));
+  o.mesh_high = mesh_high.value_or(o.mesh_degree * 3 / 2);
+  if (o.mesh_degree < 1 || o.mesh_low < 1 || o.mesh_low > o.mesh_degree || o.mesh_high < o.mesh_degree) {
+    return fail("the mesh needs 1 <= --mesh-low <= --mesh-degree <= --mesh-high");
+  }
   for (const std::string& p : partitions) {
     Partition parsed;
     if (!ParsePartition(p, o.nodes, &parsed)) return fail("bad --partition " + p + " (e.g. 0,1|2,3@10-20)");

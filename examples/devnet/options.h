@@ -12,6 +12,7 @@ namespace devnet {
 
 // Messages between two groups of nodes are dropped during [from_slot, to_slot).
 struct Partition {
+  std::string spec;  // as given, e.g. "0,1|2,3@10-20"
   std::vector<std::vector<int>> groups;
   uint64_t from_slot = 0;
   uint64_t to_slot = 0;
@@ -27,8 +28,15 @@ struct Options {
   double jitter_ms = 20;
   double loss = 0;  // gossip loss probability
   std::vector<Partition> partitions;
-  int fanout = 0;  // gossip peers per publish (0: every connected peer)
+  // Gossip mesh (gossipsub D, D_low, D_high): each node keeps mesh_degree peers,
+  // grafting below mesh_low and pruning above mesh_high.
+  int mesh_degree = 8;
+  int mesh_low = 6;
+  int mesh_high = 12;
   std::optional<uint64_t> restart_at;  // slot at which the last node is stopped and reopened
+  // Pass criterion: at the end every node's finalized slot is within this many slots
+  // of its head (LivenessMonitor::kDefaultMaxLag explains the default).
+  uint64_t max_finality_lag = 12;
   bool json = false;
   std::optional<bool> http;  // default: on in realtime mode, off in fast mode
   int http_base_port = 5052;
