@@ -61,6 +61,8 @@ struct beam_node {
   // Node time: the last interval the host (or the clock driver) ticked to.
   std::atomic<uint64_t> current_interval{0};
   std::atomic<uint64_t> next_request_id{1};
+  // When Status was last sent to every peer (node time), to refresh their views.
+  std::atomic<uint64_t> last_status_refresh_interval{0};
   beam::capi::OutboundRequests requests;
   // Which peer sent a gossip block still being processed, to report it if the block
   // turns out invalid (bounded; cleared when the block's fate is known).

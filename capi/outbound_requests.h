@@ -30,6 +30,7 @@ struct OutboundRequest {
   uint64_t next_slot = 0;        // BlocksByRange: chunks must come in increasing slot order
   uint64_t chunks = 0;           // chunks accepted so far
   int attempt = 1;               // BlocksByRoot: asked of this many peers in turn
+  std::vector<std::string> asked;  // BlocksByRoot: the peers asked so far (this one included)
   uint64_t deadline_interval = 0;
 };
 

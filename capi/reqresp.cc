@@ -25,6 +25,11 @@ constexpr uint64_t kMaxRequestBlocks = wire::kMaxRequestBlocks;
 constexpr uint64_t kMinSlotsForBlockRequests = 3600;   // leanSpec MIN_SLOTS_FOR_BLOCK_REQUESTS
 // Roots a peer did not deliver are asked of other peers, this many peers in all.
 constexpr int kMaxFetchAttempts = 3;
+// Peers' Status is refreshed this often (and when a fetch finds no peer with the
+// block): a node whose gossip missed a fork learns that its peers are ahead and
+// range-syncs instead of waiting for a block that will never come by gossip.
+constexpr uint64_t kStatusRefreshIntervals = 8 * 5;  // 8 slots
+constexpr uint64_t kMinStatusRefreshIntervals = 5;   // at most once a slot
 constexpr size_t kMaxTrackedBlockSources = 4096;
 
 uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol protocol, const ssz::ByteVec& payload,
@@ -38,14 +43,41 @@ uint64_t SendRequest(beam_node* node, const std::string& peer, beam_req_protocol
   return id;
 }
 
+// Sends our Status to every peer (their answers refresh what we know of them and
+// start a sync with any that is ahead), unless that was done less than `min_gap`
+// intervals ago.
+void RefreshPeerStatus(beam_node* node, uint64_t min_gap) {
+  if (node->network.send_request == nullptr) return;
+  const uint64_t now = node->current_interval.load(std::memory_order_relaxed);
+  uint64_t last = node->last_status_refresh_interval.load(std::memory_order_relaxed);
+  do {
+    if (last != 0 && now < last + min_gap) return;
+  } while (!node->last_status_refresh_interval.compare_exchange_weak(last, std::max<uint64_t>(now, 1)));
+  const ssz::ByteVec status = ssz::Encode(node->chain->GetStatus());
+  for (const std::string& peer : node->chain->peers().PeerIds()) {
+    SendRequest(node, peer, BEAM_REQ_STATUS, status, {});
+  }
+}
+
 void FetchBlocksVia(beam_node* node, const std::vector<ssz::Root>& roots, const std::optional<std::string>& preferred,
-                    const std::optional<std::string>& exclude, int attempt = 1) {
+                    std::vector<std::string> asked, int attempt = 1) {
   chain::BeamChain& chain = *node->chain;
   std::vector<ssz::Root> to_fetch = chain.SelectRootsToFetch(roots);
   if (to_fetch.empty()) return;
   std::optional<std::string> peer;
-  if (preferred && preferred != exclude && chain.peers().Contains(*preferred)) peer = preferred;
-  if (!peer) peer = exclude ? chain.peers().SelectPeer(absl::string_view(*exclude)) : chain.peers().SelectPeer();
+  if (preferred && std::find(asked.begin(), asked.end(), *preferred) == asked.end() &&
+      chain.peers().Contains(*preferred)) {
+    peer = preferred;
+  }
+  if (!peer) peer = chain.peers().SelectPeerExcept(asked);
+  if (!peer && !asked.empty()) {
+    // Every peer was asked: nobody we know of has these blocks now. Refresh what we
+    // know of our peers (one ahead of us is then synced by range).
+    chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetchFailed);
+    chain.ForgetPendingFetch(to_fetch);
+    RefreshPeerStatus(node, kMinStatusRefreshIntervals);
+    return;
+  }
   if (!peer || node->network.send_request == nullptr) {
     chain.ReportFetch(to_fetch, chain::FetchOutcome::kFetchNoPeers);
     // Not pending any more: a later attempt (a new peer) may ask again.
@@ -60,6 +92,8 @@ void FetchBlocksVia(beam_node* node, const std::vector<ssz::Root>& roots, const 
   OutboundRequest pending;
   pending.roots = to_fetch;
   pending.attempt = attempt;
+  asked.push_back(*peer);
+  pending.asked = std::move(asked);
   if (node->LogEnabled(BEAM_LOG_DEBUG)) {
     node->Log(BEAM_LOG_DEBUG, absl::StrCat("fetching ", to_fetch.size(), " block(s) by root from ", *peer, " (attempt ",
                                            attempt, "), first ", ssz::ToHex(to_fetch.front())));
@@ -97,23 +131,42 @@ void RequestRange(beam_node* node, const std::string& peer, uint64_t start, cons
 void MaybeSync(beam_node* node, const std::string& peer, const wire::Status& theirs) {
   chain::BeamChain& chain = *node->chain;
   if (chain.HasBlock(theirs.head.root) || node->network.send_request == nullptr) return;
+  if (std::optional<ssz::Root> missing = chain.block_cache().FirstUncachedAncestor(theirs.head.root)) {
+    // Gossip brought its head but not the way to it (earlier fetches asked peers that
+    // did not have it): this peer has every ancestor of its head. The gap can be a
+    // whole fork (after a partition): one range stream from our finalized block
+    // fetches it at once, where parents by root would take a round trip each.
+    if (chain.HasBlock(*missing)) return;  // it is being imported
+    if (!node->requests.RangeSyncInFlight()) {
+      node->Log(BEAM_LOG_INFO, absl::StrCat("range sync from ", peer, ": its head waits for missing ancestors"));
+      RequestRange(node, peer, chain.HeadInfo().finalized.slot + 1, theirs);
+    } else {
+      FetchBlocksVia(node, {*missing}, peer, {});
+    }
+    return;
+  }
   const chain::ChainHeadInfo ours = chain.HeadInfo();
   // At or below our finalized slot it is finalized history (pruned from fork choice)
   // or a dead fork: nothing to fetch.
   if (theirs.head.slot <= ours.finalized.slot) return;
   if (theirs.head.slot >= ours.head.slot + kRangeSyncMinGap) {
     if (node->requests.RangeSyncInFlight()) return;  // one range stream at a time
-    // From our head if the peer finalized past it (our head is then its ancestor or
-    // on a dead fork either way), else from the peer's finalized slot; never below
-    // our own finalized slot.
-    const uint64_t from = std::min(ours.head.slot, theirs.finalized.slot) + 1;
+    // We share the peer's chain up to its finalized block if we know that block:
+    // start after it, or after our head if that is lower. If we do not know it and it
+    // is past our finalized slot, our head is on a fork the peer's chain left behind
+    // somewhere after our finalized block: start right after that. Never below our
+    // own finalized slot.
+    const bool share_their_finalized =
+        theirs.finalized.slot <= ours.finalized.slot || chain.HasBlock(theirs.finalized.root);
+    const uint64_t from =
+        share_their_finalized ? std::min(ours.head.slot, theirs.finalized.slot) + 1 : ours.finalized.slot + 1;
     const uint64_t start = std::max<uint64_t>(ours.finalized.slot + 1, from);
     node->Log(BEAM_LOG_INFO, absl::StrCat("range sync from ", peer, ": our head slot ", ours.head.slot, ", theirs ",
                                           theirs.head.slot));
     RequestRange(node, peer, start, theirs);
     return;
   }
-  FetchBlocksVia(node, {theirs.head.root}, std::nullopt, std::nullopt);
+  FetchBlocksVia(node, {theirs.head.root}, std::nullopt, {});
 }
 
 beam_status SubmitFetchedBlock(beam_node* node, consensus::SignedBlock block, const ssz::Root& root) {
@@ -149,8 +202,12 @@ void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t resu
       // Roots the answer did not deliver are asked of another peer (a few in turn).
       const std::vector<ssz::Root> missing = Undelivered(chain, request.roots);
       chain.ForgetPendingFetch(missing);
-      if (!missing.empty() && request.chunks < request.roots.size() && request.attempt < kMaxFetchAttempts) {
-        FetchBlocksVia(node, missing, std::nullopt, request.peer, request.attempt + 1);
+      if (!missing.empty() && request.chunks < request.roots.size()) {
+        if (request.attempt < kMaxFetchAttempts) {
+          FetchBlocksVia(node, missing, std::nullopt, request.asked, request.attempt + 1);
+        } else {
+          RefreshPeerStatus(node, kMinStatusRefreshIntervals);  // nobody we asked had them
+        }
       }
       return;
     }
@@ -163,7 +220,7 @@ void FinishRequest(beam_node* node, const OutboundRequest& request, int32_t resu
         RequestRange(node, request.peer, next, target);
       } else if (!chain.HasBlock(target.head.root) && request.next_slot <= target.head.slot) {
         // The ranges ended before the peer's head (it moved, or is on another fork).
-        FetchBlocksVia(node, {target.head.root}, std::nullopt, std::nullopt);
+        FetchBlocksVia(node, {target.head.root}, std::nullopt, {});
       }
       return;
     }
@@ -188,7 +245,7 @@ int32_t ServeRange(beam_node* node, const wire::BlocksByRangeRequest& request,
 }  // namespace
 
 void FetchBlocks(beam_node* node, const std::vector<ssz::Root>& roots, const std::optional<std::string>& preferred) {
-  FetchBlocksVia(node, roots, preferred, std::nullopt);
+  FetchBlocksVia(node, roots, preferred, {});
 }
 
 void RememberBlockSource(beam_node* node, const ssz::Root& root, const std::string& peer) {
@@ -204,7 +261,7 @@ void ExpireRequests(beam_node* node) {
       const std::vector<ssz::Root> missing = Undelivered(chain, request.roots);
       chain.ForgetPendingFetch(missing);
       chain.ReportFetch(missing, chain::FetchOutcome::kFetchFailed);
-      if (!missing.empty()) FetchBlocksVia(node, missing, std::nullopt, request.peer);
+      if (!missing.empty()) FetchBlocksVia(node, missing, std::nullopt, request.asked, request.attempt + 1);
     } else if (request.protocol == BEAM_REQ_BLOCKS_BY_RANGE) {
       // Continue with another peer that is ahead, if any.
       std::optional<std::string> other = chain.peers().SelectPeer(absl::string_view(request.peer));
@@ -221,6 +278,9 @@ void OnNodeTime(beam_node* node, uint64_t interval) {
   while (seen < interval && !node->current_interval.compare_exchange_weak(seen, interval)) {
   }
   ExpireRequests(node);
+  // Status is exchanged on connect; refreshing it now and then lets a node that fell
+  // onto a fork nobody builds on any more see that its peers are ahead.
+  if (interval >= kStatusRefreshIntervals) RefreshPeerStatus(node, kStatusRefreshIntervals);
 }
 
 }  // namespace beam::capi

@@ -131,8 +131,10 @@ void DevnetNode::OnSendEnd(uint64_t request_id, int32_t result, void* user_data)
 void DevnetNode::OnLog(beam_log_level level, const char* message, void* user_data) {
   static const char* const kNames[] = {"", "error", "warn", "info", "debug"};
   const int l = static_cast<int>(level);
-  std::fprintf(stderr, "[%s %s] %s\n", static_cast<DevnetNode*>(user_data)->name_.c_str(),
-               l >= 1 && l <= 4 ? kNames[l] : "?", message);
+  const DevnetNode* self = static_cast<DevnetNode*>(user_data);
+  const uint64_t ms = self->network_->now_ms();
+  std::fprintf(stderr, "[%s %s slot %llu.%llu] %s\n", self->name_.c_str(), l >= 1 && l <= 4 ? kNames[l] : "?",
+               static_cast<unsigned long long>(ms / 4000), static_cast<unsigned long long>(ms % 4000 / 800), message);
 }
 
 void DevnetNode::OnReportPeer(const char*, beam_peer_action, const char*, void* user_data) {

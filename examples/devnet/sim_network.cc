@@ -215,6 +215,9 @@ void SimNetwork::EmitLazyGossip() {
       for (int p : others) {
         if (Partitioned(n, p, slot) || lost()) continue;  // the IHAVE
         const auto& seen = seen_[static_cast<size_t>(p)];
+        // One IHAVE, one IWANT for every missing id, then the messages: they arrive
+        // together, two hops after a direct send would.
+        std::optional<uint64_t> arrive_at;
         for (const auto& window : windows) {
           for (const Message& cached : window) {
             if (seen.contains(cached.id)) continue;
@@ -222,11 +225,13 @@ void SimNetwork::EmitLazyGossip() {
               ++stats_.gossip_lost;
               continue;
             }
+            if (!arrive_at) {
+              uint64_t& last = link_last_[static_cast<size_t>(n) * static_cast<size_t>(nodes_) + static_cast<size_t>(p)];
+              last = std::max(last, DeliveryTime(n, p) + static_cast<uint64_t>(2 * hop_ms));
+              arrive_at = last;
+            }
             Message m = cached;
-            // IHAVE and IWANT take a hop each before the message's own.
-            uint64_t& last = link_last_[static_cast<size_t>(n) * static_cast<size_t>(nodes_) + static_cast<size_t>(p)];
-            last = std::max(last, DeliveryTime(n, p) + static_cast<uint64_t>(2 * hop_ms));
-            m.deliver_at_ms = last;
+            m.deliver_at_ms = *arrive_at;
             m.seq = next_seq_++;
             m.from = n;
             m.to = p;

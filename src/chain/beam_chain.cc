@@ -818,7 +818,7 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
 absl::StatusOr<AttestationData> BeamChain::ProduceAttestationData(Slot slot) {
   TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
   store_->UpdateHead();
-  return store_->ProduceAttestationData(slot);
+  return store_->ProduceAttestationData(slot, forkchoice::Store::TargetFinality::kHeadState);
 }
 
 // ---------------------------------------------------------------------------------

@@ -134,6 +134,20 @@ bool BlockCache::Contains(const Root& root) const {
   return blocks_.contains(root);
 }
 
+std::optional<Root> BlockCache::FirstUncachedAncestor(const Root& root) const {
+  TieredMutexLock lock(&mu_, kQuerySite);
+  auto it = blocks_.find(root);
+  if (it == blocks_.end()) return std::nullopt;
+  // At most size() steps: every step moves to a cached block's parent.
+  for (size_t steps = 0; steps <= blocks_.size(); ++steps) {
+    const Root& parent = it->second.block.block.parent_root;
+    auto next = blocks_.find(parent);
+    if (next == blocks_.end()) return parent;
+    it = next;
+  }
+  return std::nullopt;  // unreachable: parent links cannot cycle (roots are hashes)
+}
+
 size_t BlockCache::size() const {
   TieredMutexLock lock(&mu_, kQuerySite);
   return blocks_.size();

@@ -89,6 +89,10 @@ class BlockCache {
   std::vector<ssz::Root> GetChildrenCopy(const ssz::Root& parent) const ABSL_LOCKS_EXCLUDED(mu_);
   bool HasChildren(const ssz::Root& parent) const ABSL_LOCKS_EXCLUDED(mu_);
   bool Contains(const ssz::Root& root) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Following parent links from the cached block `root`: the first ancestor that is
+  // not cached (the block the chain needs to import them all). nullopt if `root` is
+  // not cached.
+  std::optional<ssz::Root> FirstUncachedAncestor(const ssz::Root& root) const ABSL_LOCKS_EXCLUDED(mu_);
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Roots of the cached blocks with slot <= `slot` (e.g. to prune what finalization

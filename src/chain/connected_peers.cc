@@ -1,5 +1,6 @@
 #include "chain/connected_peers.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace beam::chain {
@@ -77,14 +78,28 @@ std::optional<PeerInfo> ConnectedPeers::Get(absl::string_view peer_id) const {
 }
 
 std::optional<std::string> ConnectedPeers::SelectPeer(std::optional<absl::string_view> exclude) const {
+  if (!exclude.has_value()) return SelectPeerExcept({});
+  const std::string excluded(*exclude);
+  return SelectPeerExcept(absl::MakeConstSpan(&excluded, 1));
+}
+
+std::optional<std::string> ConnectedPeers::SelectPeerExcept(absl::Span<const std::string> exclude) const {
   TieredReaderLock lock(&mu_, kSelectSite);
   const PeerInfo* best = nullptr;
   for (const auto& [id, info] : peers_) {
-    if (exclude.has_value() && id == *exclude) continue;
+    if (std::find(exclude.begin(), exclude.end(), id) != exclude.end()) continue;
     if (best == nullptr || Better(info, *best)) best = &info;
   }
   if (best == nullptr) return std::nullopt;
   return best->peer_id;  // copied under the lock
+}
+
+std::vector<std::string> ConnectedPeers::PeerIds() const {
+  std::vector<std::string> ids;
+  TieredReaderLock lock(&mu_, kSelectSite);
+  ids.reserve(peers_.size());
+  for (const auto& [id, info] : peers_) ids.push_back(id);
+  return ids;
 }
 
 }  // namespace beam::chain

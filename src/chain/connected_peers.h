@@ -22,10 +22,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "metrics/registry.h"
 #include "sync/lock_timer.h"
 #include "sync/tiered_mutex.h"
@@ -68,6 +70,10 @@ class ConnectedPeers {
   // no candidate. The id is an owned copy: it stays valid after the peer disconnects.
   std::optional<std::string> SelectPeer(std::optional<absl::string_view> exclude = std::nullopt) const
       ABSL_LOCKS_EXCLUDED(mu_);
+  // SelectPeer() among the peers not in `exclude` (the ones already asked).
+  std::optional<std::string> SelectPeerExcept(absl::Span<const std::string> exclude) const ABSL_LOCKS_EXCLUDED(mu_);
+  // The ids of the connected peers (owned copies), in unspecified order.
+  std::vector<std::string> PeerIds() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Calls fn(const PeerInfo&) for every connected peer, in unspecified order, under
   // the shared lock. The reference is valid only during the call; fn must not call

@@ -280,7 +280,9 @@ size_t Store::PruneAttestationPools(Slot current_slot, uint64_t retention_slots)
     new_payloads_.Erase(e);
     ++dropped;
   }
-  const Slot justified_slot = latest_justified_.slot;
+  // The head chain's justified checkpoint is what a block on it builds on (it can be
+  // older than the store's, which may come from a fork that lost).
+  const Slot justified_slot = std::min(latest_justified_.slot, states_.at(head_)->latest_justified.slot);
   KnownEraseIf([&](const PayloadPool::Entry& e) {
     if (!expired(e.data) && e.data.source.slot >= justified_slot) return false;
     for (const SingleMessageAggregate& proof : e.values) {
@@ -655,9 +657,11 @@ absl::Status Store::OnBlock(const SignedBlock& signed_block, BlockProofCheck pro
 // ---------------------------------------------------------------------------------
 // Validator duties
 
-Checkpoint Store::GetAttestationTarget() const {
+Checkpoint Store::GetAttestationTarget(TargetFinality finality) const {
   ProtoArray::Index target = NodeOf(head_);
-  const Slot finalized_slot = latest_finalized_.slot;
+  const Slot finalized_slot = finality == TargetFinality::kHeadState
+                                  ? std::min(latest_finalized_.slot, states_.at(head_)->latest_finalized.slot)
+                                  : latest_finalized_.slot;
   // A safe target below the finalized block is gone after pruning (the spec keeps every
   // block); the finalized slot bounds the walk then, exactly as the max() would.
   const std::optional<ProtoArray::Index> safe = proto_.IndexOf(safe_target_);
@@ -673,11 +677,11 @@ Checkpoint Store::GetAttestationTarget() const {
   return Checkpoint{proto_.root(target), proto_.slot(target)};
 }
 
-AttestationData Store::ProduceAttestationData(Slot slot) const {
+AttestationData Store::ProduceAttestationData(Slot slot, TargetFinality finality) const {
   AttestationData data;
   data.slot = slot;
   data.head = Checkpoint{head_, head_slot()};
-  data.target = GetAttestationTarget();
+  data.target = GetAttestationTarget(finality);
   data.source = states_.at(head_)->latest_justified;
   if (data.source.root.IsZero()) data.source.root = head_;  // genesis placeholder
   return data;

@@ -151,8 +151,18 @@ class Store {
   void AddKnownProof(const consensus::AttestationData& data, const SingleMessageAggregate& proof);
 
   // --- Validator duties (validator_duties.py, block_production.py) ---
-  Checkpoint GetAttestationTarget() const;
-  consensus::AttestationData ProduceAttestationData(Slot slot) const;
+
+  // Which finalized slot decides the justifiable slots a vote may target. The spec
+  // uses the store's. A node that pruned on finalization can hold a finalized
+  // checkpoint newer than the head chain's state (it finalized on a fork that lost,
+  // and cannot step back to blocks it dropped); the state transition that will count
+  // the vote uses the head state's, so targets chosen by the store's miss the
+  // justifiable slots, and nodes that finalized and nodes that did not vote for
+  // different targets: neither reaches 2/3, a deadlock (seen in the devnet after a
+  // partition healed). kHeadState takes the lower of the two.
+  enum class TargetFinality { kStore, kHeadState };
+  Checkpoint GetAttestationTarget(TargetFinality finality = TargetFinality::kStore) const;
+  consensus::AttestationData ProduceAttestationData(Slot slot, TargetFinality finality = TargetFinality::kStore) const;
   // produce_block_with_signatures: ticks to the slot, accepts new attestations,
   // builds on the head, and keeps the block and its post-state. WRONG_PROPOSER unless
   // `proposer` is slot % validators.
@@ -200,8 +210,8 @@ class Store {
   // prunes them only when finalization advances, so a long stretch without it lets
   // them grow without limit). Drops raw signatures and pending proofs whose
   // attestation slot is more than `retention_slots` before `current_slot`, and counted
-  // entries that are that old or whose source is behind the justified checkpoint
-  // (no block can use them any more), except an entry that is some validator's
+  // entries that are that old or whose source is behind the head chain's justified
+  // checkpoint (no block on it can use them), except an entry that is some validator's
   // latest vote: those keep their fork-choice weight, so the head never changes
   // (there is at most one per validator). Returns the number of entries dropped.
   size_t PruneAttestationPools(Slot current_slot, uint64_t retention_slots);

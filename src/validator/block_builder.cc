@@ -159,6 +159,12 @@ absl::StatusOr<BuiltBlock> BuildBlock(const BlockBuildInputs& in) {
       round.budget = consensus::kMaxAttestationsData - included;
       absl::StatusOr<std::vector<AttestationSelector::Pick>> picks = selector.NextRound(round);
       if (!picks.ok()) return picks.status();
+      if (getenv("BEAM_DEBUG_SEL")) {
+        fprintf(stderr, "slot %lu justified %lu fin %lu pool %zu picks:", in.slot, justified.slot, finalized_slot, entries.size());
+        for (auto& p : *picks) fprintf(stderr, " [s%lu h%lu t%lu src%lu n%zu]", p.entry->data.slot, p.entry->data.head.slot, p.entry->data.target.slot, p.entry->data.source.slot, p.proofs.size());
+        fprintf(stderr, "\n");
+        for (auto* e : entries) if (e->data.slot + 3 >= in.slot) fprintf(stderr, "   cand [s%lu h%lu t%lu src%lu v%zu]\n", e->data.slot, e->data.head.slot, e->data.target.slot, e->data.source.slot, e->values.size());
+      }
       if (picks->empty()) break;
       included += picks->size();
       for (const AttestationSelector::Pick& pick : *picks) {

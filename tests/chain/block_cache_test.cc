@@ -124,6 +124,22 @@ TEST(BlockCacheTest, ParentLinks) {
   EXPECT_TRUE(cache.CheckInvariants().ok());
 }
 
+// The walk a sync uses to find what an orphaned chain needs: the first ancestor that
+// is not cached.
+TEST(BlockCacheTest, FirstUncachedAncestorFollowsParentLinks) {
+  BlockCache cache;
+  EXPECT_EQ(cache.FirstUncachedAncestor(R(1)), std::nullopt);  // not cached
+  ASSERT_TRUE(cache.Insert(R(1), MakeBlock(5, R(100)), std::nullopt).ok());
+  ASSERT_TRUE(cache.Insert(R(2), MakeBlock(6, R(1)), std::nullopt).ok());
+  ASSERT_TRUE(cache.Insert(R(3), MakeBlock(7, R(2)), std::nullopt).ok());
+  ASSERT_TRUE(cache.Insert(R(4), MakeBlock(7, R(200)), std::nullopt).ok());
+  EXPECT_EQ(cache.FirstUncachedAncestor(R(3)), R(100));
+  EXPECT_EQ(cache.FirstUncachedAncestor(R(1)), R(100));
+  EXPECT_EQ(cache.FirstUncachedAncestor(R(4)), R(200));
+  ASSERT_TRUE(cache.RemoveFetchedBlock(R(1)));  // imported: the gap moves up
+  EXPECT_EQ(cache.FirstUncachedAncestor(R(3)), R(1));
+}
+
 TEST(BlockCacheTest, ReinsertIsANoOpAndLeavesNoOrphans) {
   BlockCache cache;
   const SignedBlock first = MakeBlock(5, R(50));

@@ -1,5 +1,7 @@
 #include "chain/connected_peers.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -111,6 +113,19 @@ TEST(ConnectedPeersTest, SelectPeerPrefersHighestHeadThenSmallestId) {
   peers.Disconnect("m");
   peers.Disconnect("x");
   EXPECT_EQ(peers.SelectPeer("c"), std::nullopt);  // the only peer is excluded
+}
+
+TEST(ConnectedPeersTest, SelectPeerExceptSkipsEveryPeerAlreadyAsked) {
+  ConnectedPeers peers;
+  for (const char* id : {"a", "b", "c"}) peers.Connect(id, 0);
+  const std::vector<std::string> none, a = {"a"}, ab = {"a", "b"}, all = {"a", "b", "c"};
+  EXPECT_THAT(peers.SelectPeerExcept(none), Optional(std::string("a")));
+  EXPECT_THAT(peers.SelectPeerExcept(a), Optional(std::string("b")));
+  EXPECT_THAT(peers.SelectPeerExcept(ab), Optional(std::string("c")));
+  EXPECT_EQ(peers.SelectPeerExcept(all), std::nullopt);
+  std::vector<std::string> ids = peers.PeerIds();
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, all);
 }
 
 TEST(ConnectedPeersTest, SelectPeerReturnsAnOwnedCopy) {

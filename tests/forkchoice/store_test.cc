@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "consensus/justification.h"
 #include "consensus/rejection.h"
 #include "consensus/state_transition.h"
 #include "crypto/aggregate_prover.h"
@@ -342,6 +343,37 @@ TEST_F(StoreTest, PruneAttestationPoolsKeepsLatestVotesAndTheHead) {
   producer_->UpdateHead();
   EXPECT_EQ(producer_->head(), head);
   EXPECT_EQ(producer_->BlockWeights(), weights);
+}
+
+// A store whose finalized checkpoint is newer than its head state's (a checkpoint
+// anchor, or a node that pruned on a fork that lost): kHeadState targets slots the
+// head chain's state transition can justify.
+TEST_F(StoreTest, AttestationTargetCanFollowTheHeadStatesFinality) {
+  Block anchor_block;
+  for (Slot slot = 1; slot <= 10; ++slot) anchor_block = ProposeAndVote(*producer_, slot);
+  std::shared_ptr<const State> anchor_state = producer_->StateOf(ssz::HashTreeRoot(anchor_block));
+  ASSERT_NE(anchor_state, nullptr);
+  ASSERT_LT(anchor_state->latest_finalized.slot, 10u);
+  StoreCrypto crypto{&signatures_, &aggregates_, &prover_, nullptr};
+  auto synced = Store::FromAnchor(*anchor_state, anchor_block, ValidatorIndex{0}, crypto);
+  ASSERT_TRUE(synced.ok()) << synced.status();
+  Store& store = **synced;
+  const Slot anchor_slot = store.latest_finalized().slot;
+  const Slot state_finalized = anchor_state->latest_finalized.slot;
+  ASSERT_EQ(anchor_slot, anchor_block.slot);
+
+  bool differed = false;
+  for (Slot slot = anchor_slot + 1; slot <= anchor_slot + 24; ++slot) {
+    absl::StatusOr<ProducedBlock> produced = store.ProduceBlock(slot, slot % kValidators);  // no votes
+    ASSERT_TRUE(produced.ok()) << produced.status();
+    store.UpdateHead();
+    const Checkpoint spec = store.GetAttestationTarget(Store::TargetFinality::kStore);
+    const Checkpoint live = store.GetAttestationTarget(Store::TargetFinality::kHeadState);
+    EXPECT_TRUE(spec.slot == anchor_slot || consensus::IsJustifiableAfter(spec.slot, anchor_slot)) << slot;
+    EXPECT_TRUE(consensus::IsJustifiableAfter(live.slot, state_finalized)) << slot;
+    differed |= spec.slot != live.slot;
+  }
+  EXPECT_TRUE(differed);
 }
 
 // Raw signatures nobody aggregated age out too.
