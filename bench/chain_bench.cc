@@ -41,8 +41,8 @@ void BM_BorrowedStateAcquireRelease(benchmark::State& state) {
   Fixture f(8, 4);
   metrics::Registry registry;
   auto chain = f.Chain(false, &registry);
-  chain->SubmitTick(4 * 5);
-  for (const auto& b : f.input.blocks) chain->SubmitBlock(b);
+  (void)chain->SubmitTick(4 * 5);
+  for (const auto& b : f.input.blocks) (void)chain->SubmitBlock(b);
   const Root head = chain->Head().root;
   for (auto _ : state) {
     BorrowedState b = chain->GetState(head);
@@ -79,15 +79,15 @@ void BM_WorkerEnqueueLatencyWhileImporting(benchmark::State& state) {
     state.PauseTiming();
     metrics::Registry registry;
     auto chain = f.Chain(true, &registry);
-    chain->SubmitTick(32 * 5);
+    (void)chain->SubmitTick(32 * 5);
     chain->WaitIdle();
-    for (const auto& b : f.input.blocks) chain->SubmitBlock(b);  // the worker is busy importing
+    for (const auto& b : f.input.blocks) (void)chain->SubmitBlock(b);  // the worker is busy importing
     state.ResumeTiming();
     for (int i = 0; i < 2000; ++i) {
       SignedAttestation a;
       a.data.slot = static_cast<uint64_t>(i);
       const auto t0 = std::chrono::steady_clock::now();
-      chain->SubmitAttestation(a);
+      (void)chain->SubmitAttestation(a);
       latencies.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     }
     state.PauseTiming();
@@ -112,9 +112,9 @@ void BM_ImportThroughput(benchmark::State& state) {
     state.PauseTiming();
     metrics::Registry registry;
     auto chain = f.Chain(false, &registry);
-    chain->SubmitTick(slots * 5);
+    (void)chain->SubmitTick(slots * 5);
     state.ResumeTiming();
-    for (const auto& b : f.input.blocks) chain->SubmitBlock(b);
+    for (const auto& b : f.input.blocks) (void)chain->SubmitBlock(b);
     blocks += f.input.blocks.size();
     state.PauseTiming();
     if (chain->Head().root != f.input.head) state.SkipWithError("import did not reach the produced head");

@@ -48,7 +48,7 @@ BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, con
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: out is NULL or its struct_size is too small");
     }
     Clear(out);
-    if (node == nullptr || node->chain == nullptr) {
+    if (node == nullptr || node->node == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: node is NULL");
     }
     if (method == nullptr || path == nullptr) {
@@ -60,7 +60,7 @@ BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, con
     const absl::string_view request_body =
         body_len == 0 ? absl::string_view() : absl::string_view(reinterpret_cast<const char*>(body), body_len);
     const api::ApiResponse response =
-        api::HandleLeanApi(api::ApiSources{node->chain.get(), &node->registry}, method, path, request_body);
+        api::HandleLeanApi(api::ApiSources{&node->node->chain(), &node->node->registry()}, method, path, request_body);
     beam_api_response filled{};
     filled.struct_size = out->struct_size;
     filled.status_code = response.status;

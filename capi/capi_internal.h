@@ -17,6 +17,8 @@ namespace beam::capi {
 // Records `status` as this thread's last error and returns its beam_status.
 beam_status Fail(const absl::Status& status);
 beam_status Fail(beam_status code, const std::string& message);
+// Fail(status) with "fn: " in front of the message, so the host sees which call failed.
+beam_status FailIn(const char* fn, const absl::Status& status);
 // Clears the last error; returns BEAM_OK.
 beam_status Ok();
 

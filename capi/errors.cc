@@ -26,6 +26,13 @@ beam_status Fail(beam_status code, const std::string& message) {
   return code;
 }
 
+beam_status FailIn(const char* fn, const absl::Status& status) {
+  if (status.ok()) return Ok();
+  const beam_status code = Fail(status);
+  last_error = std::string(fn) + ": " + last_error;
+  return code;
+}
+
 beam_status Fail(const absl::Status& status) {
   if (status.ok()) return Ok();
   std::optional<consensus::RejectionReason> reason = consensus::GetRejectionReason(status);

@@ -42,14 +42,6 @@ beam_status Invalid(const char* fn, const char* what) {
   return Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": " + what);
 }
 
-// A failed wire call: Fail() with the function name in front of the message (the
-// DECODE_ERROR payload is kept, so malformed input still maps to BEAM_ERR_DECODE).
-beam_status FailIn(const char* fn, const absl::Status& status) {
-  absl::Status named(status.code(), absl::StrCat(fn, ": ", status.message()));
-  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) { named.SetPayload(url, payload); });
-  return Fail(named);
-}
-
 beam_status BufferOf(absl::string_view bytes, beam_buffer* out) {
   return ToBuffer(ssz::ByteVec(bytes.begin(), bytes.end()), out);
 }

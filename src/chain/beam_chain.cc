@@ -284,47 +284,57 @@ Root BeamChain::BlockRootOf(const SignedBlock& block, std::optional<Root> root, 
   return *root;
 }
 
-bool BeamChain::SubmitBlock(SignedBlock block, std::optional<Root> root) {
+absl::Status BeamChain::SubmitBlock(SignedBlock block, std::optional<Root> root) {
   const Root r = root ? *root : ssz::HashTreeRoot(block.block);
-  if (worker_ == nullptr) {
-    (void)OnBlock(block, r);
-    return true;
+  if (worker_ == nullptr) return OnBlock(block, r);
+  if (!worker_->EnqueueBlock(std::move(block), r)) {
+    return absl::ResourceExhaustedError("the block queue is full; the block was dropped");
   }
-  return worker_->EnqueueBlock(std::move(block), r);
+  return absl::OkStatus();
 }
 
-void BeamChain::SubmitAttestation(SignedAttestation attestation) {
-  if (worker_ == nullptr) {
-    (void)OnGossipAttestation(attestation);
-    return;
-  }
-  worker_->EnqueueAttestation(std::move(attestation));
+absl::Status BeamChain::SubmitAttestation(SignedAttestation attestation, std::string source) {
+  if (worker_ == nullptr) return ProcessAttestation(attestation, source);
+  worker_->EnqueueAttestation(std::move(attestation), std::move(source));
+  return absl::OkStatus();
 }
 
-void BeamChain::SubmitAggregate(SignedAggregatedAttestation aggregate) {
-  if (worker_ == nullptr) {
-    (void)OnGossipAggregate(aggregate);
-    return;
-  }
-  worker_->EnqueueAggregate(std::move(aggregate));
+absl::Status BeamChain::SubmitAggregate(SignedAggregatedAttestation aggregate, std::string source) {
+  if (worker_ == nullptr) return ProcessAggregate(aggregate, source);
+  worker_->EnqueueAggregate(std::move(aggregate), std::move(source));
+  return absl::OkStatus();
 }
 
-void BeamChain::SubmitTick(uint64_t interval) {
-  if (worker_ == nullptr) {
-    (void)OnTick(interval);
-    return;
-  }
+absl::Status BeamChain::SubmitTick(uint64_t interval) {
+  if (worker_ == nullptr) return OnTick(interval);
   worker_->EnqueueTick(interval);
+  return absl::OkStatus();
 }
 
 void BeamChain::WaitIdle() {
   if (worker_ != nullptr) worker_->WaitIdle();
 }
 
+absl::Status BeamChain::ProcessAttestation(const SignedAttestation& attestation, const std::string& source) {
+  absl::Status s = OnGossipAttestation(attestation);
+  if (observer_ != nullptr) observer_->OnVoteProcessed(source, /*aggregate=*/false, s);
+  return s;
+}
+
+absl::Status BeamChain::ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source) {
+  absl::Status s = OnGossipAggregate(aggregate);
+  if (observer_ != nullptr) observer_->OnVoteProcessed(source, /*aggregate=*/true, s);
+  return s;
+}
+
 void BeamChain::HandleTick(uint64_t interval) { (void)OnTick(interval); }
 void BeamChain::HandleBlock(SignedBlock block, const Root& root) { (void)OnBlock(block, root); }
-void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate) { (void)OnGossipAggregate(aggregate); }
-void BeamChain::HandleAttestation(SignedAttestation attestation) { (void)OnGossipAttestation(attestation); }
+void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source) {
+  (void)ProcessAggregate(aggregate, source);
+}
+void BeamChain::HandleAttestation(SignedAttestation attestation, const std::string& source) {
+  (void)ProcessAttestation(attestation, source);
+}
 
 // ---------------------------------------------------------------------------------
 // Blocks

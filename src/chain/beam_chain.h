@@ -73,6 +73,9 @@ class ChainObserver {
   virtual void OnFinalized(const Checkpoint& finalized) {}
   // Aggregates this node made at interval 2, to publish.
   virtual void OnAggregates(const std::vector<SignedAggregatedAttestation>& aggregates) {}
+  // A gossip vote from `source` (empty: local or unknown) was processed; `result` is
+  // OK or its rejection (consensus/rejection.h), for the host's peer scoring.
+  virtual void OnVoteProcessed(const std::string& source, bool aggregate, const absl::Status& result) {}
 };
 
 struct ChainConfig {
@@ -168,13 +171,17 @@ class BeamChain final : private ChainWorkHandler {
   BeamChain(const BeamChain&) = delete;
   BeamChain& operator=(const BeamChain&) = delete;
 
-  // --- Ingress (any thread; enqueue-and-return with the worker on) ---
+  // --- Ingress (any thread) ---
+  // The one place that decides between the worker and the caller's thread: with the
+  // worker on these enqueue and return OK (ResourceExhausted when a full block queue
+  // dropped the block); with it off they run the operation and return its result.
   // `root` is the block root if the caller already computed it (it is trusted;
-  // debug builds re-hash and abort on a mismatch). False if the block was dropped.
-  bool SubmitBlock(SignedBlock block, std::optional<Root> root = std::nullopt);
-  void SubmitAttestation(SignedAttestation attestation);
-  void SubmitAggregate(SignedAggregatedAttestation aggregate);
-  void SubmitTick(uint64_t interval);
+  // debug builds re-hash and abort on a mismatch). `source` is the peer a vote came
+  // from: its outcome is reported to the observer (OnVoteProcessed) either way.
+  absl::Status SubmitBlock(SignedBlock block, std::optional<Root> root = std::nullopt);
+  absl::Status SubmitAttestation(SignedAttestation attestation, std::string source = {});
+  absl::Status SubmitAggregate(SignedAggregatedAttestation aggregate, std::string source = {});
+  absl::Status SubmitTick(uint64_t interval);
   // Waits until the worker has processed everything queued (no-op when inline).
   void WaitIdle();
 
@@ -268,8 +275,10 @@ class BeamChain final : private ChainWorkHandler {
   // ChainWorkHandler.
   void HandleTick(uint64_t interval) override;
   void HandleBlock(SignedBlock block, const Root& root) override;
-  void HandleAggregate(SignedAggregatedAttestation aggregate) override;
-  void HandleAttestation(SignedAttestation attestation) override;
+  void HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source) override;
+  void HandleAttestation(SignedAttestation attestation, const std::string& source) override;
+  absl::Status ProcessAttestation(const SignedAttestation& attestation, const std::string& source);
+  absl::Status ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source);
 
   absl::Status ImportBlock(const SignedBlock& block, const Root& root);
   void ImportCachedDescendants(const Root& root);

@@ -52,27 +52,27 @@ bool ChainWorker::EnqueueBlock(consensus::SignedBlock block, const ssz::Root& ro
   return true;
 }
 
-void ChainWorker::EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate) {
+void ChainWorker::EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source) {
   {
     MutexLock lock(&mu_);
     if (aggregates_.size() >= limits_.aggregates) {
       aggregates_.pop_front();
       dropped_[1]->Increment();
     }
-    aggregates_.push_back(std::move(aggregate));
+    aggregates_.emplace_back(std::move(aggregate), std::move(source));
     PublishDepths();
   }
   work_cv_.Signal();
 }
 
-void ChainWorker::EnqueueAttestation(consensus::SignedAttestation attestation) {
+void ChainWorker::EnqueueAttestation(consensus::SignedAttestation attestation, std::string source) {
   {
     MutexLock lock(&mu_);
     if (attestations_.size() >= limits_.attestations) {
       attestations_.pop_front();
       dropped_[2]->Increment();
     }
-    attestations_.push_back(std::move(attestation));
+    attestations_.emplace_back(std::move(attestation), std::move(source));
     PublishDepths();
   }
   work_cv_.Signal();
@@ -108,8 +108,8 @@ void ChainWorker::Run() {
   while (true) {
     std::optional<uint64_t> tick;
     std::vector<std::pair<consensus::SignedBlock, ssz::Root>> blocks;
-    std::vector<consensus::SignedAggregatedAttestation> aggregates;
-    std::vector<consensus::SignedAttestation> attestations;
+    std::vector<std::pair<consensus::SignedAggregatedAttestation, std::string>> aggregates;
+    std::vector<std::pair<consensus::SignedAttestation, std::string>> attestations;
     {
       MutexLock lock(&mu_);
       while (!stop_ && Empty()) work_cv_.Wait(&mu_);
@@ -140,8 +140,8 @@ void ChainWorker::Run() {
     }
     if (tick) handler_->HandleTick(*tick);
     for (auto& [block, root] : blocks) handler_->HandleBlock(std::move(block), root);
-    for (auto& a : aggregates) handler_->HandleAggregate(std::move(a));
-    for (auto& a : attestations) handler_->HandleAttestation(std::move(a));
+    for (auto& [a, source] : aggregates) handler_->HandleAggregate(std::move(a), source);
+    for (auto& [a, source] : attestations) handler_->HandleAttestation(std::move(a), source);
     {
       MutexLock lock(&mu_);
       busy_ = false;

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
+#include <utility>
 #include <thread>
 
 #include "consensus/types/attestation.h"
@@ -41,8 +43,9 @@ class ChainWorkHandler {
   virtual ~ChainWorkHandler() = default;
   virtual void HandleTick(uint64_t interval) = 0;
   virtual void HandleBlock(consensus::SignedBlock block, const ssz::Root& root) = 0;
-  virtual void HandleAggregate(consensus::SignedAggregatedAttestation aggregate) = 0;
-  virtual void HandleAttestation(consensus::SignedAttestation attestation) = 0;
+  // `source`: the peer the vote came from (empty if local or unknown).
+  virtual void HandleAggregate(consensus::SignedAggregatedAttestation aggregate, const std::string& source) = 0;
+  virtual void HandleAttestation(consensus::SignedAttestation attestation, const std::string& source) = 0;
 };
 
 class ChainWorker {
@@ -56,9 +59,11 @@ class ChainWorker {
 
   // False when the block was dropped because the queue is full.
   bool EnqueueBlock(consensus::SignedBlock block, const ssz::Root& root) ABSL_LOCKS_EXCLUDED(mu_);
-  // Always queued; the oldest queued item is dropped when full.
-  void EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate) ABSL_LOCKS_EXCLUDED(mu_);
-  void EnqueueAttestation(consensus::SignedAttestation attestation) ABSL_LOCKS_EXCLUDED(mu_);
+  // Always queued; the oldest queued item is dropped when full. `source` travels with
+  // the vote to its handler (peer scoring).
+  void EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source = {})
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void EnqueueAttestation(consensus::SignedAttestation attestation, std::string source = {}) ABSL_LOCKS_EXCLUDED(mu_);
   void EnqueueTick(uint64_t interval) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Blocks until every queue is empty and the worker is idle.
@@ -83,8 +88,8 @@ class ChainWorker {
   CondVar idle_cv_;
   std::optional<uint64_t> tick_ ABSL_GUARDED_BY(mu_);
   std::deque<std::pair<consensus::SignedBlock, ssz::Root>> blocks_ ABSL_GUARDED_BY(mu_);
-  std::deque<consensus::SignedAggregatedAttestation> aggregates_ ABSL_GUARDED_BY(mu_);
-  std::deque<consensus::SignedAttestation> attestations_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::pair<consensus::SignedAggregatedAttestation, std::string>> aggregates_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::pair<consensus::SignedAttestation, std::string>> attestations_ ABSL_GUARDED_BY(mu_);
   bool busy_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -1,19 +1,11 @@
-#include "beamcore/beamcore.h"
+#include "version/version.h"
 
 #ifndef BEAM_VERSION_STRING
 #error "BEAM_VERSION_STRING must be defined by the build system"
 #endif
 
-static_assert(BEAM_VERSION_MAJOR >= 0 && BEAM_VERSION_MAJOR <= 255);
-static_assert(BEAM_VERSION_MINOR >= 0 && BEAM_VERSION_MINOR <= 255);
-static_assert(BEAM_VERSION_PATCH >= 0 && BEAM_VERSION_PATCH <= 255);
+namespace beam {
 
-extern "C" BEAM_EXPORT const char* beam_version_string(void) {
-  return BEAM_VERSION_STRING;
-}
+const char* VersionString() { return BEAM_VERSION_STRING; }
 
-extern "C" BEAM_EXPORT unsigned beam_version_number(void) {
-  return (static_cast<unsigned>(BEAM_VERSION_MAJOR) << 16) |
-         (static_cast<unsigned>(BEAM_VERSION_MINOR) << 8) |
-         static_cast<unsigned>(BEAM_VERSION_PATCH);
-}
+}  // namespace beam

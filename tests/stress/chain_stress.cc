@@ -73,10 +73,10 @@ class ChainStress : public ::testing::Test {
   Outcome Replay(const testing::ProducedChain& input) {
     metrics::Registry registry;
     auto chain = MakeChain(/*worker=*/false, &registry);
-    chain->SubmitTick(kSlots * 5);
-    for (const auto& b : input.blocks) chain->SubmitBlock(b);
-    for (const auto& a : input.aggregates) chain->SubmitAggregate(a);
-    chain->SubmitTick(kSlots * 5 + 4);
+    (void)chain->SubmitTick(kSlots * 5);
+    for (const auto& b : input.blocks) (void)chain->SubmitBlock(b);
+    for (const auto& a : input.aggregates) (void)chain->SubmitAggregate(a);
+    (void)chain->SubmitTick(kSlots * 5 + 4);
     return Outcome{chain->Head(), chain->Justified(), chain->Finalized()};
   }
 
@@ -123,7 +123,7 @@ class ChainStress : public ::testing::Test {
       });
     }
 
-    chain->SubmitTick(kSlots * 5);
+    (void)chain->SubmitTick(kSlots * 5);
     chain->WaitIdle();
     // Blocks: three producers, each with a shuffled share.
     auto flood = [&](auto& items, auto submit) {
@@ -139,9 +139,9 @@ class ChainStress : public ::testing::Test {
       for (auto& t : producers) t.join();
       chain->WaitIdle();
     };
-    flood(input.blocks, [&](const SignedBlock& b) { EXPECT_TRUE(chain->SubmitBlock(b)); });
-    flood(input.aggregates, [&](const SignedAggregatedAttestation& a) { chain->SubmitAggregate(a); });
-    chain->SubmitTick(kSlots * 5 + 4);
+    flood(input.blocks, [&](const SignedBlock& b) { EXPECT_TRUE(chain->SubmitBlock(b).ok()); });
+    flood(input.aggregates, [&](const SignedAggregatedAttestation& a) { (void)chain->SubmitAggregate(a); });
+    (void)chain->SubmitTick(kSlots * 5 + 4);
     chain->WaitIdle();
     stop = true;
     for (auto& t : readers) t.join();
@@ -194,9 +194,9 @@ TEST_F(ChainStress, SaturatedQueuesCountDropsAndNeverBlock) {
           SignedAttestation a;  // unknown blocks: rejected cheaply by the worker
           a.validator_index = i % kValidators;
           a.data.slot = i;
-          chain->SubmitAttestation(a);
+          (void)chain->SubmitAttestation(a);
         } else {
-          chain->SubmitAggregate(input.aggregates[i % input.aggregates.size()]);
+          (void)chain->SubmitAggregate(input.aggregates[i % input.aggregates.size()]);
         }
       }
     });

@@ -4,8 +4,8 @@
 // Thread-safe. Its mutex is a leaf lock: no method calls out while holding it, so
 // it may be used with any chain lock held or not.
 
-#ifndef BEAMCORE_CAPI_OUTBOUND_REQUESTS_H_
-#define BEAMCORE_CAPI_OUTBOUND_REQUESTS_H_
+#ifndef BEAMCORE_NODE_OUTBOUND_REQUESTS_H_
+#define BEAMCORE_NODE_OUTBOUND_REQUESTS_H_
 
 #include <cstdint>
 #include <optional>
@@ -15,15 +15,15 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "beamcore/beamcore.h"
+#include "node/network.h"
 #include "ssz/bytes.h"
 #include "sync/mutex.h"
 
-namespace beam::capi {
+namespace beam::node {
 
 struct OutboundRequest {
   std::string peer;
-  beam_req_protocol protocol = BEAM_REQ_STATUS;
+  ReqProtocol protocol = ReqProtocol::kStatus;
   std::vector<ssz::Root> roots;  // BlocksByRoot: what was asked for
   uint64_t range_start = 0;      // BlocksByRange: [range_start, range_start + range_count)
   uint64_t range_count = 0;
@@ -79,7 +79,7 @@ class OutboundRequests {
   bool RangeSyncInFlight() const ABSL_LOCKS_EXCLUDED(mu_) {
     MutexLock lock(&mu_);
     for (const auto& [id, r] : requests_) {
-      if (r.protocol == BEAM_REQ_BLOCKS_BY_RANGE) return true;
+      if (r.protocol == ReqProtocol::kBlocksByRange) return true;
     }
     return false;
   }
@@ -94,6 +94,6 @@ class OutboundRequests {
   absl::flat_hash_map<uint64_t, OutboundRequest> requests_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace beam::capi
+}  // namespace beam::node
 
-#endif  // BEAMCORE_CAPI_OUTBOUND_REQUESTS_H_
+#endif  // BEAMCORE_NODE_OUTBOUND_REQUESTS_H_

@@ -1,0 +1,221 @@
+// node::Node and its PeerSync in C++, without the C layer: nodes and scripted peers
+// on an in-process message bus (message_bus.h).
+
+#include "node/node.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "consensus/rejection.h"
+#include "crypto/xmss/keys.h"
+#include "gtest/gtest.h"
+#include "tests/node/message_bus.h"
+#include "node/block_proof.h"
+#include "node/peer_scoring.h"
+#include "ssz/codec.h"
+#include "ssz/container.h"
+#include "tests/testing/chain_fixture.h"
+#include "wire/messages.h"
+
+namespace beam::node {
+namespace {
+
+using testing::MessageBus;
+using Kind = MessageBus::Kind;
+
+constexpr uint64_t kValidators = 4;
+
+class NodeTest : public ::testing::TestWithParam<bool> {
+ protected:
+  // A node on the bus; `worker`: with the chain worker (else inline).
+  Node* Make(const std::string& name, std::vector<consensus::ValidatorIndex> validators, bool worker) {
+    NodeOptions options;
+    options.anchor_state = genesis_.state;
+    options.anchor_block = genesis_.block;
+    options.validators = std::move(validators);
+    options.chain_worker = worker;
+    options.network = bus_.Join(name);
+    absl::StatusOr<std::unique_ptr<Node>> node = Node::Create(std::move(options));
+    EXPECT_TRUE(node.ok()) << node.status();
+    nodes_.push_back(std::move(*node));
+    bus_.Attach(name, nodes_.back().get());
+    return nodes_.back().get();
+  }
+
+  // `node` (running every validator) proposes the blocks of slots 1..`slots`, alone.
+  static void ProduceAlone(Node* node, uint64_t slots) {
+    for (uint64_t slot = 1; slot <= slots; ++slot) {
+      ASSERT_TRUE(node->Tick(slot * 5).ok());
+      node->WaitIdle();
+      absl::StatusOr<ssz::ByteVec> block = node->ProduceBlock(slot, slot % kValidators);
+      ASSERT_TRUE(block.ok()) << block.status();
+    }
+    ASSERT_TRUE(node->Tick(slots * 5 + 1).ok());
+    node->WaitIdle();
+  }
+
+  std::vector<std::string> RequestTargets(const std::string& from, ReqProtocol protocol) const {
+    std::vector<std::string> out;
+    for (const MessageBus::Message& m : bus_.Sent(Kind::kRequest)) {
+      if (m.from == from && m.topic_or_protocol == static_cast<int>(protocol)) out.push_back(m.to);
+    }
+    return out;
+  }
+
+  testing::Genesis genesis_ = testing::MakeGenesis(kValidators);
+  MessageBus bus_;
+  std::vector<std::unique_ptr<Node>> nodes_;  // destroyed before the bus
+};
+
+// A node far behind catches up by BlocksByRange batches as soon as it meets a peer.
+TEST_P(NodeTest, RangeSyncCatchesUpAFarBehindNode) {
+  Node* a = Make("a", {0, 1, 2, 3}, GetParam());
+  ProduceAlone(a, 12);
+  Node* b = Make("b", {}, GetParam());
+  ASSERT_TRUE(b->Tick(12 * 5 + 1).ok());
+  bus_.Connect("a", "b");
+  bus_.Pump();
+  EXPECT_EQ(b->HeadInfo().head, a->HeadInfo().head);
+  EXPECT_GE(b->HeadInfo().head.slot, 11u);  // a's own last block becomes head at its next update
+  EXPECT_FALSE(RequestTargets("b", ReqProtocol::kBlocksByRange).empty());
+}
+
+// Peers that met at genesis and never gossiped: the periodic Status refresh shows one
+// is ahead, and the other syncs.
+TEST_P(NodeTest, StatusRefreshFindsAPeerThatMovedOn) {
+  Node* a = Make("a", {0, 1, 2, 3}, GetParam());
+  Node* b = Make("b", {}, GetParam());
+  bus_.Connect("a", "b");
+  bus_.Pump();
+  const uint64_t refresh = PeerSync::kStatusRefreshSlots * 5;
+  ProduceAlone(a, 7);  // a's clock stays before its own first refresh
+  ASSERT_LT(7 * 5 + 1, refresh);
+  ASSERT_TRUE(b->Tick(refresh - 1).ok());
+  bus_.Pump();
+  EXPECT_EQ(b->HeadInfo().head.slot, 0u);  // nothing told it yet
+  ASSERT_TRUE(b->Tick(refresh).ok());      // b's refresh
+  bus_.Pump();
+  EXPECT_EQ(b->HeadInfo().head, a->HeadInfo().head);
+  EXPECT_GE(b->HeadInfo().head.slot, 6u);
+}
+
+// A missing parent is asked of the block's sender, then of other peers, each once;
+// when none has it, every peer is asked for its Status.
+TEST_P(NodeTest, MissingParentIsAskedOfDistinctPeersThenStatusIsRefreshed) {
+  const testing::ProducedChain chain = testing::ProduceChain(genesis_, kValidators, 3);
+  Node* b = Make("b", {}, GetParam());
+  const wire::Status genesis_status = b->chain().GetStatus();
+  const auto nobody_has_it = [&](ReqProtocol protocol, const ssz::ByteVec&) {
+    std::vector<ssz::ByteVec> chunks;
+    if (protocol == ReqProtocol::kStatus) chunks.push_back(ssz::Encode(genesis_status));
+    return std::make_pair(chunks, ResponseCode::kSuccess);
+  };
+  for (const char* p : {"p1", "p2", "p3"}) {
+    bus_.Join(p);
+    bus_.Script(p, nobody_has_it);
+    bus_.Connect("b", p);
+  }
+  bus_.Pump();
+  ASSERT_TRUE(b->Tick(3 * 5).ok());
+  const ssz::ByteVec orphan = ssz::Encode(chain.blocks[2]);  // slot 3; its parent is unknown
+  (void)b->OnGossip(GossipTopic::kBlock, ssz::ByteView(orphan.data(), orphan.size()), "p2");  // waits for its parent
+  bus_.Pump();
+  const std::vector<std::string> asked = RequestTargets("b", ReqProtocol::kBlocksByRoot);
+  ASSERT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[0], "p2");  // the sender first
+  EXPECT_NE(asked[1], asked[2]);
+  EXPECT_NE(asked[1], "p2");
+  EXPECT_NE(asked[2], "p2");
+  // Status on connect, then once more to every peer after the last empty answer.
+  for (const char* p : {"p1", "p2", "p3"}) {
+    size_t statuses = 0;
+    for (const std::string& to : RequestTargets("b", ReqProtocol::kStatus)) statuses += to == p ? 1 : 0;
+    EXPECT_EQ(statuses, 2u) << p;
+  }
+  // Empty answers to by-root requests are reported as such, once per peer.
+  size_t empty_answers = 0;
+  for (const MessageBus::Report& r : bus_.Reports()) empty_answers += r.reason.find("empty answer") != std::string::npos;
+  EXPECT_EQ(empty_answers, 3u);
+}
+
+// A gossip vote's verdict reaches the sender's score whether the vote was processed on
+// the caller's thread or queued for the chain worker: invalid signatures are
+// reported; votes for blocks we may not have yet are not.
+TEST_P(NodeTest, InvalidVotesAreReportedUnknownBlocksAreNot) {
+  Node* b = Make("b", {}, GetParam());
+  ASSERT_TRUE(b->Tick(1 * 5 + 1).ok());
+  b->WaitIdle();
+  absl::StatusOr<consensus::AttestationData> data = b->ProduceAttestationData(1);
+  ASSERT_TRUE(data.ok()) << data.status();
+  auto key = crypto::xmss::KeyGen(crypto::xmss::kTestConfig, 0, 8);
+  ASSERT_TRUE(key.ok()) << key.status();
+  absl::StatusOr<crypto::xmss::Signature> signature =
+      crypto::xmss::Sign(key->secret_key, 1, ssz::HashTreeRoot(*data));  // not validator 1's key
+  ASSERT_TRUE(signature.ok()) << signature.status();
+  consensus::SignedAttestation forged{1, *data, *signature};
+  const ssz::ByteVec forged_bytes = ssz::Encode(forged);
+  (void)b->OnGossip(GossipTopic::kAttestation, ssz::ByteView(forged_bytes.data(), forged_bytes.size()), "liar");
+  consensus::SignedAttestation early = forged;
+  early.data.head.root = ssz::Root{};  // a head block we do not know
+  early.data.head.root.data()[0] = 7;
+  const ssz::ByteVec early_bytes = ssz::Encode(early);
+  (void)b->OnGossip(GossipTopic::kAttestation, ssz::ByteView(early_bytes.data(), early_bytes.size()), "early");
+  b->WaitIdle();
+  std::vector<MessageBus::Report> reports = bus_.Reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].peer, "liar");
+  EXPECT_EQ(reports[0].action, PeerAction::kLowTolerance);
+  EXPECT_NE(reports[0].reason.find("INVALID_SIGNATURE"), std::string::npos) << reports[0].reason;
+}
+
+TEST_P(NodeTest, UndecodableGossipIsRejectedAndReported) {
+  Node* b = Make("b", {}, GetParam());
+  const uint8_t junk[] = {1, 2, 3};
+  const absl::Status s = b->OnGossip(GossipTopic::kBlock, ssz::ByteView(junk, sizeof junk), "noisy");
+  EXPECT_EQ(consensus::GetRejectionReason(s), consensus::RejectionReason::kDECODE_ERROR);
+  ASSERT_EQ(bus_.Reports().size(), 1u);
+  EXPECT_EQ(bus_.Reports()[0].peer, "noisy");
+}
+
+INSTANTIATE_TEST_SUITE_P(WorkerAndInline, NodeTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Worker" : "Inline"; });
+
+// A proposer whose key in the state does not decode gets an error, not a block whose
+// proof silently lacks the proposer's part.
+TEST(BlockProofTest, UndecodableProposerKeyIsAnError) {
+  testing::Genesis g = testing::MakeGenesis(kValidators);
+  const testing::ProducedChain chain = testing::ProduceChain(g, kValidators, 1);
+  forkchoice::ProducedBlock produced;
+  produced.block = chain.blocks[0].block;
+  produced.block_root = ssz::HashTreeRoot(produced.block);
+  const consensus::ValidatorIndex proposer = produced.block.proposer_index;
+  auto with_proposer_key = [&](uint8_t fill) {
+    std::vector<consensus::Validator> registry(kValidators);
+    for (uint64_t i = 0; i < kValidators; ++i) registry[i].index = i;
+    registry[proposer].proposal_public_key.bytes.fill(fill);
+    return std::make_shared<const consensus::State>(consensus::GenerateGenesis(0, registry));
+  };
+  crypto::MockedAggregateProver prover;
+  produced.post_state = with_proposer_key(0xff);  // not a field element: does not decode
+  absl::StatusOr<consensus::SignedBlock> signed_block = SignProducedBlock(produced, prover);
+  EXPECT_TRUE(absl::IsInvalidArgument(signed_block.status())) << signed_block.status();
+  produced.post_state = with_proposer_key(0);
+  EXPECT_TRUE(SignProducedBlock(produced, prover).ok());
+}
+
+TEST(PeerScoringTest, ProvablyInvalidIsReportedOurLagIsNot) {
+  using consensus::Reject;
+  using consensus::RejectionReason;
+  EXPECT_EQ(VotePenalty(absl::OkStatus()), std::nullopt);
+  EXPECT_EQ(VotePenalty(Reject(RejectionReason::kINVALID_SIGNATURE, "")), PeerAction::kLowTolerance);
+  EXPECT_EQ(VotePenalty(Reject(RejectionReason::kTARGET_NOT_ANCESTOR_OF_HEAD, "")), PeerAction::kLowTolerance);
+  EXPECT_EQ(VotePenalty(Reject(RejectionReason::kUNKNOWN_HEAD_BLOCK, "")), std::nullopt);
+  EXPECT_EQ(VotePenalty(Reject(RejectionReason::kATTESTATION_TOO_FAR_IN_FUTURE, "")), std::nullopt);
+  EXPECT_EQ(VotePenalty(absl::InternalError("ours")), std::nullopt);
+  EXPECT_EQ(BlockPenalty(Reject(RejectionReason::kSTATE_ROOT_MISMATCH, "")), PeerAction::kLowTolerance);
+  EXPECT_EQ(BlockPenalty(absl::FailedPreconditionError("at or below the finalized slot")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace beam::node
