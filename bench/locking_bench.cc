@@ -34,7 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "chain/block_cache.h"
 #include "ssz/codec.h"
-#include "sync/locked_map.h"
+#include "locking/locked_map.h"
 
 namespace beam::bench {
 namespace {

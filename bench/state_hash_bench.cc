@@ -42,12 +42,12 @@ void BM_StateHashTreeRootCold(benchmark::State& bs) {
       bs.SkipWithError("decode failed");
       break;
     }
-    const uint64_t before = crypto::NodeHashCount();
+    const uint64_t before = hash::NodeHashCount();
     const auto t0 = Clock::now();
     Root root = ssz::HashTreeRoot(*state);
     const auto t1 = Clock::now();
     benchmark::DoNotOptimize(root);
-    hashes += crypto::NodeHashCount() - before;
+    hashes += hash::NodeHashCount() - before;
     bs.SetIterationTime(Seconds(t0, t1));
     times.Add(Seconds(t0, t1));
   }
@@ -78,11 +78,11 @@ void BM_StateHashTreeRootWarmAfterEmptyBlock(benchmark::State& bs) {
       bs.SkipWithError("block processing failed");
       break;
     }
-    const uint64_t before = crypto::NodeHashCount();
+    const uint64_t before = hash::NodeHashCount();
     const auto t0 = Clock::now();
     Root root = ssz::HashTreeRoot(state);
     const auto t1 = Clock::now();
-    hashes += crypto::NodeHashCount() - before;
+    hashes += hash::NodeHashCount() - before;
     if (root != block->state_root) {
       bs.SkipWithError("post-state root mismatch");
       break;
@@ -105,7 +105,7 @@ void BM_NodeHashLatency(benchmark::State& bs) {
   Root acc{}, sibling{};
   sibling[0] = 1;
   for (auto _ : bs) {
-    crypto::Sha256Pair(acc.data(), sibling.data(), acc.data());
+    hash::Sha256Pair(acc.data(), sibling.data(), acc.data());
   }
   benchmark::DoNotOptimize(acc);
   // Seconds per node: printed with an SI prefix, e.g. "40n" = 40 ns.
@@ -120,7 +120,7 @@ void BM_NodeHashLayer(benchmark::State& bs) {
   std::vector<Root> in(2 * pairs), out(pairs);
   for (size_t i = 0; i < in.size(); ++i) in[i][0] = static_cast<uint8_t>(i);
   for (auto _ : bs) {
-    crypto::Sha256Pairs(in.data()->data(), out.data()->data(), pairs);
+    hash::Sha256Pairs(in.data()->data(), out.data()->data(), pairs);
     benchmark::DoNotOptimize(out.data());
   }
   bs.counters["s_per_node"] = benchmark::Counter(static_cast<double>(pairs) * static_cast<double>(bs.iterations()),
@@ -140,12 +140,12 @@ void BM_HistoryListCold(benchmark::State& bs) {
   for (auto _ : bs) {
     consensus::HistoricalBlockHashes list;
     list.Assign(roots);
-    const uint64_t before = crypto::NodeHashCount();
+    const uint64_t before = hash::NodeHashCount();
     const auto t0 = Clock::now();
     Root root = list.HashTreeRoot();
     const auto t1 = Clock::now();
     benchmark::DoNotOptimize(root);
-    hashes += crypto::NodeHashCount() - before;
+    hashes += hash::NodeHashCount() - before;
     bs.SetIterationTime(Seconds(t0, t1));
     times.Add(Seconds(t0, t1));
   }

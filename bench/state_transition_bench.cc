@@ -59,11 +59,11 @@ void RunInPlace(benchmark::State& bs, bool with_attestations) {
   uint64_t hashes = 0;
   for (auto _ : bs) {
     State state = f.pre;  // untimed copy (shares storage)
-    const uint64_t before = crypto::NodeHashCount();
+    const uint64_t before = hash::NodeHashCount();
     const auto t0 = Clock::now();
     absl::Status s = consensus::ApplyStateTransition(state, f.block);
     const auto t1 = Clock::now();
-    hashes += crypto::NodeHashCount() - before;
+    hashes += hash::NodeHashCount() - before;
     if (!s.ok()) {
       bs.SkipWithError(std::string(s.message()).c_str());
       break;
@@ -90,11 +90,11 @@ void BM_StateTransitionEmptyBlockWithCopy(benchmark::State& bs) {
   IterationTimes times;
   uint64_t hashes = 0;
   for (auto _ : bs) {
-    const uint64_t before = crypto::NodeHashCount();
+    const uint64_t before = hash::NodeHashCount();
     const auto t0 = Clock::now();
     absl::StatusOr<State> post = consensus::StateTransition(f.pre, f.block);
     const auto t1 = Clock::now();
-    hashes += crypto::NodeHashCount() - before;
+    hashes += hash::NodeHashCount() - before;
     if (!post.ok()) {
       bs.SkipWithError(std::string(post.status().message()).c_str());
       break;

@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "consensus/state_transition.h"
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "ssz/codec.h"
 
 namespace beam::bench {

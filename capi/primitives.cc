@@ -6,7 +6,7 @@
 #include "chain/block_cache.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
-#include "sync/locked_map.h"
+#include "locking/locked_map.h"
 
 struct beam_locked_map {
   beam::LockedMap<std::string, std::string> map{"host_locked_map"};

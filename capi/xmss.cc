@@ -6,7 +6,7 @@
 
 #include "capi_internal.h"
 #include "consensus/types/attestation.h"
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "crypto/xmss/config.h"
 #include "crypto/xmss/keys.h"
 #include "crypto/xmss/verify.h"
@@ -51,7 +51,7 @@ crypto::xmss::RandomBytes SeededStream(const uint8_t seed[32]) {
       if (stream->used == 32) {
         for (int b = 0; b < 8; ++b) stream->input[32 + b] = static_cast<uint8_t>(stream->counter >> (8 * b));
         ++stream->counter;
-        crypto::Sha256(stream->input, sizeof stream->input, stream->block);
+        hash::Sha256(stream->input, sizeof stream->input, stream->block);
         stream->used = 0;
       }
       out[i] = stream->block[stream->used++];

@@ -15,7 +15,7 @@
 #   BoringSSL_LIBRARY_DIR (for rpaths),
 #   BoringSSL_RUNTIME_LIBRARY  absolute path of the run-time library (the file
 #                              named by its SONAME, libcrypto.so.0) — what
-#                              libbeamcore dlopen()s (src/crypto/boringssl.h)
+#                              libbeamcore dlopen()s (src/hash/boringssl.h)
 # Imported targets:
 #   BoringSSL::headers (include directory only, no link; defines BEAM_EXPECT_BORINGSSL=1)
 #   BoringSSL::crypto  (headers + link to the library; defines BEAM_EXPECT_BORINGSSL=1)

@@ -35,7 +35,7 @@ AggregateCoverage::Votes AggregateCoverage::FromPool(const forkchoice::PayloadPo
   Votes out;
   pool.ForEach([&](const forkchoice::PayloadPool::Entry& entry) {
     for (const consensus::SingleMessageAggregate& proof : entry.values) {
-      out.emplace_back(entry.data.slot, forkchoice::ParticipantIndices(proof.participants));
+      out.emplace_back(entry.data.slot, consensus::ParticipantIndices(proof.participants));
     }
   });
   return out;
@@ -44,7 +44,7 @@ AggregateCoverage::Votes AggregateCoverage::FromPool(const forkchoice::PayloadPo
 AggregateCoverage::Votes AggregateCoverage::FromBlock(const consensus::Block& block) {
   Votes out;
   for (const consensus::AggregatedAttestation& a : block.body.attestations) {
-    out.emplace_back(a.data.slot, forkchoice::ParticipantIndices(a.aggregation_bits));
+    out.emplace_back(a.data.slot, consensus::ParticipantIndices(a.aggregation_bits));
   }
   return out;
 }
@@ -139,17 +139,18 @@ void AggregateCoverage::OnAggregationStart(const Votes& pending, size_t validato
   Record("aggregate_start_new", cover);
 }
 
-void AggregateCoverage::OnProposal(const consensus::Block& block, const forkchoice::PayloadPool* counted,
-                                   size_t validator_count) {
+void AggregateCoverage::OnProposal(const consensus::Block& block,
+                                   absl::Span<const validator::AttestationCandidate> counted, size_t validator_count) {
   // Every validator the block carries, and those a counted proof for the same data
   // covers (what the builder drew on).
   Cover combined(validator_count), backed(validator_count);
   for (const consensus::AggregatedAttestation& a : block.body.attestations) {
-    for (consensus::ValidatorIndex v : forkchoice::ParticipantIndices(a.aggregation_bits)) combined.Add(v);
-    const forkchoice::PayloadPool::Entry* entry = counted != nullptr ? counted->Find(a.data) : nullptr;
-    if (entry == nullptr) continue;
-    for (const consensus::SingleMessageAggregate& proof : entry->values) {
-      for (consensus::ValidatorIndex v : forkchoice::ParticipantIndices(proof.participants)) backed.Add(v);
+    for (consensus::ValidatorIndex v : consensus::ParticipantIndices(a.aggregation_bits)) combined.Add(v);
+    auto entry = std::find_if(counted.begin(), counted.end(),
+                              [&](const validator::AttestationCandidate& c) { return c.data == a.data; });
+    if (entry == counted.end()) continue;
+    for (const consensus::SingleMessageAggregate& proof : entry->proofs) {
+      for (consensus::ValidatorIndex v : consensus::ParticipantIndices(proof.participants)) backed.Add(v);
     }
   }
   Cover payloads(validator_count), gossip(validator_count);

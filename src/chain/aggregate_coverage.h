@@ -46,11 +46,13 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "consensus/types/block.h"
 #include "forkchoice/attestation_pool.h"
 #include "metrics/registry.h"
+#include "validator/attestation_selection.h"
 #include "ssz/bytes.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::chain {
 
@@ -83,7 +85,8 @@ class AggregateCoverage {
   // An aggregation round starts with `pending` proofs.
   void OnAggregationStart(const Votes& pending, size_t validator_count) ABSL_LOCKS_EXCLUDED(mu_);
   // This node produced `block` from the counted proofs `counted` (may be null).
-  void OnProposal(const consensus::Block& block, const forkchoice::PayloadPool* counted, size_t validator_count)
+  void OnProposal(const consensus::Block& block, absl::Span<const validator::AttestationCandidate> counted,
+                  size_t validator_count)
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:

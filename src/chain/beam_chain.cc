@@ -819,7 +819,7 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
     TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
     store_->ImportProducedBlock(*produced);
   }
-  coverage_.OnProposal(produced->block, snapshot->payloads.get(), snapshot->parent_state->validators.size());
+  coverage_.OnProposal(produced->block, *snapshot->candidates, snapshot->parent_state->validators.size());
   coverage_.RememberBlock(produced->block_root, AggregateCoverage::FromBlock(produced->block));
   AfterImport(produced->block_root, slot);
   return produced;

@@ -43,8 +43,8 @@
 #include "forkchoice/store.h"
 #include "metrics/registry.h"
 #include "storage/chain_db.h"
-#include "sync/locked_map.h"
-#include "sync/tiered_mutex.h"
+#include "locking/locked_map.h"
+#include "locking/tiered_mutex.h"
 #include "wire/messages.h"
 
 namespace beam::chain {

@@ -38,8 +38,8 @@
 #include "absl/status/status.h"
 #include "consensus/types/block.h"
 #include "ssz/bytes.h"
-#include "sync/lock_timer.h"
-#include "sync/tiered_mutex.h"
+#include "locking/lock_timer.h"
+#include "locking/tiered_mutex.h"
 
 namespace beam::chain {
 

@@ -29,7 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "consensus/types/state.h"
-#include "sync/tiered_mutex.h"
+#include "locking/tiered_mutex.h"
 
 namespace beam::chain {
 

@@ -26,7 +26,7 @@
 #include "consensus/types/attestation.h"
 #include "consensus/types/block.h"
 #include "metrics/registry.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::chain {
 

@@ -29,8 +29,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "metrics/registry.h"
-#include "sync/lock_timer.h"
-#include "sync/tiered_mutex.h"
+#include "locking/lock_timer.h"
+#include "locking/tiered_mutex.h"
 #include "wire/messages.h"
 
 namespace beam::chain {

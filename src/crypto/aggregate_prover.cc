@@ -1,6 +1,6 @@
 #include "crypto/aggregate_prover.h"
 
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "crypto/verifier.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
@@ -10,9 +10,9 @@ namespace {
 
 ssz::ByteVec MockedProof(const ssz::ByteVec& transcript) {
   ssz::ByteVec proof(kMockedProofPrefix, kMockedProofPrefix + kMockedProofPrefixLength);
-  uint8_t digest[kSha256DigestSize];
-  Sha256(transcript.data(), transcript.size(), digest);
-  proof.insert(proof.end(), digest, digest + kSha256DigestSize);
+  uint8_t digest[hash::kSha256DigestSize];
+  hash::Sha256(transcript.data(), transcript.size(), digest);
+  proof.insert(proof.end(), digest, digest + hash::kSha256DigestSize);
   return proof;
 }
 

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "crypto/xmss/containers.h"
 #include "ssz/bytes.h"
-#include "sync/tiered_mutex.h"
+#include "locking/tiered_mutex.h"
 
 namespace beam::crypto {
 

@@ -707,12 +707,12 @@ absl::StatusOr<Store::ProductionSnapshot> Store::PrepareProduction(Slot slot, Va
   auto known = std::make_shared<absl::flat_hash_set<Root>>();
   for (const Root& r : BlockRoots()) known->insert(r);
   snap.known_blocks = std::move(known);
-  auto payloads = std::make_shared<PayloadPool>();
+  auto candidates = std::make_shared<std::vector<validator::AttestationCandidate>>();
+  candidates->reserve(known_payloads_.size());
   known_payloads_.ForEach([&](const PayloadPool::Entry& e) {
-    PayloadPool::Entry* copy = payloads->FindOrAppend(e.data).first;
-    copy->values = e.values;
+    candidates->push_back(validator::AttestationCandidate{e.data, e.data_root, e.values});
   });
-  snap.payloads = std::move(payloads);
+  snap.candidates = std::move(candidates);
   return snap;
 }
 
@@ -723,7 +723,7 @@ absl::StatusOr<ProducedBlock> Store::BuildProduction(const ProductionSnapshot& s
   in.proposer_index = snap.proposer;
   in.parent_root = snap.parent_root;
   in.is_known_block = [&](const Root& r) { return snap.known_blocks->contains(r); };
-  in.payloads = snap.payloads.get();
+  in.candidates = *snap.candidates;
   in.prover = crypto.prover;
   in.attestation_key = [&](ValidatorIndex v) {
     return PublicKeyOf(crypto, *snap.parent_state, v, crypto::KeyRole::kAttestation);

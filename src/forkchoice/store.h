@@ -32,6 +32,7 @@
 #include "forkchoice/attestation_pool.h"
 #include "forkchoice/proto_array.h"
 #include "forkchoice/vote_tracker.h"
+#include "validator/attestation_selection.h"
 
 namespace beam::forkchoice {
 
@@ -175,7 +176,8 @@ class Store {
     Root parent_root;
     std::shared_ptr<const State> parent_state;
     std::shared_ptr<const absl::flat_hash_set<Root>> known_blocks;
-    std::shared_ptr<const PayloadPool> payloads;
+    // The counted pool's votes with their proofs, in pool order.
+    std::shared_ptr<const std::vector<validator::AttestationCandidate>> candidates;
   };
   absl::StatusOr<ProductionSnapshot> PrepareProduction(Slot slot, ValidatorIndex proposer);
   static absl::StatusOr<ProducedBlock> BuildProduction(const ProductionSnapshot& snapshot, const StoreCrypto& crypto);

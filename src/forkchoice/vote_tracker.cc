@@ -6,17 +6,6 @@ namespace beam::forkchoice {
 
 using consensus::ValidatorIndex;
 
-std::vector<ValidatorIndex> ParticipantIndices(const consensus::AggregationBits& bits) {
-  std::vector<ValidatorIndex> out;
-  const auto& bytes = bits.bytes();
-  for (size_t byte = 0; byte < bytes.size(); ++byte) {
-    for (uint8_t b = bytes[byte]; b != 0; b &= static_cast<uint8_t>(b - 1)) {
-      out.push_back(byte * 8 + static_cast<size_t>(__builtin_ctz(b)));
-    }
-  }
-  return out;
-}
-
 std::vector<ValidatorIndex> VoteTracker::Participants(const Entry* entry) {
   std::vector<ValidatorIndex> out;
   for (const consensus::SingleMessageAggregate& proof : entry->values) {

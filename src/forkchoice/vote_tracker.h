@@ -22,8 +22,7 @@
 
 namespace beam::forkchoice {
 
-// Set bits of `bits`, ascending.
-std::vector<consensus::ValidatorIndex> ParticipantIndices(const consensus::AggregationBits& bits);
+using consensus::ParticipantIndices;
 
 class VoteTracker {
  public:

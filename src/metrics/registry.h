@@ -23,7 +23,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::metrics {
 

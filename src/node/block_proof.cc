@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "forkchoice/vote_tracker.h"
 #include "ssz/codec.h"
 
 namespace beam::node {
@@ -31,7 +30,7 @@ absl::StatusOr<consensus::SignedBlock> SignProducedBlock(const forkchoice::Produ
   components.reserve(produced.attestation_proofs.size() + 1);
   for (const consensus::SingleMessageAggregate& p : produced.attestation_proofs) {
     crypto::ChildProof child{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {}};
-    for (consensus::ValidatorIndex v : forkchoice::ParticipantIndices(p.participants)) {
+    for (consensus::ValidatorIndex v : consensus::ParticipantIndices(p.participants)) {
       if (v >= n) return absl::InvalidArgumentError(absl::StrCat("a proof names validator ", v, " of ", n));
       absl::StatusOr<crypto::xmss::PublicKey> key = DecodeKey(state.validators[v].attestation_public_key, v, "attestation");
       if (!key.ok()) return key.status();

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::node {
 

@@ -17,7 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "node/network.h"
 #include "ssz/bytes.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::node {
 

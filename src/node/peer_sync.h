@@ -33,7 +33,7 @@
 #include "node/network.h"
 #include "node/outbound_requests.h"
 #include "ssz/bytes.h"
-#include "sync/locked_map.h"
+#include "locking/locked_map.h"
 #include "wire/messages.h"
 
 namespace beam::node {

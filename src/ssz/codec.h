@@ -88,7 +88,7 @@ Root HashTreeRoot(const T& v) {
 
 // out[i] = HashTreeRoot(items[i]) for i < n. Types whose roots are Merkle trees of
 // several chunks (long byte vectors, containers) hash all n trees level by level so the
-// SHA kernel sees whole layers (see crypto::Sha256Pairs); others loop.
+// SHA kernel sees whole layers (see hash::Sha256Pairs); others loop.
 template <class T>
 void HashTreeRootMany(const T* items, size_t n, Root* out) {
   if constexpr (requires { Ssz<T>::HashMany(items, n, out); }) {

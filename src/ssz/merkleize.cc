@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 
 namespace beam::ssz {
 namespace {
@@ -12,7 +12,7 @@ namespace {
 std::array<Root, kMaxTreeDepth + 1> BuildZeroHashes() {
   std::array<Root, kMaxTreeDepth + 1> table{};
   for (int d = 1; d <= kMaxTreeDepth; ++d) {
-    crypto::Sha256Pair(table[d - 1].data(), table[d - 1].data(), table[d].data());
+    hash::Sha256Pair(table[d - 1].data(), table[d - 1].data(), table[d].data());
   }
   return table;
 }
@@ -26,7 +26,7 @@ const Root& ZeroHash(int depth) {
 
 Root HashPair(const Root& left, const Root& right) {
   Root out;
-  crypto::Sha256Pair(left.data(), right.data(), out.data());
+  hash::Sha256Pair(left.data(), right.data(), out.data());
   return out;
 }
 
@@ -38,7 +38,7 @@ int CeilLog2(uint64_t n) {
 
 Root ExtendWithZeros(Root root, int from_depth, int to_depth) {
   for (int d = from_depth; d < to_depth; ++d) {
-    crypto::Sha256Pair(root.data(), ZeroHash(d).data(), root.data());
+    hash::Sha256Pair(root.data(), ZeroHash(d).data(), root.data());
   }
   return root;
 }
@@ -56,8 +56,8 @@ Root Merkleize(absl::Span<const Root> chunks, int64_t limit_chunks) {
   uint64_t n = count;
   for (int d = 0; d < depth; ++d) {
     const uint64_t full = n / 2;
-    crypto::Sha256Pairs(in->data(), layer.data()->data(), full);
-    if (n % 2) crypto::Sha256Pair(in[n - 1].data(), ZeroHash(d).data(), layer[full].data());
+    hash::Sha256Pairs(in->data(), layer.data()->data(), full);
+    if (n % 2) hash::Sha256Pair(in[n - 1].data(), ZeroHash(d).data(), layer[full].data());
     in = layer.data();
     n = (n + 1) / 2;
   }
@@ -80,7 +80,7 @@ void HashTreesInPlace(Root* leaves, size_t n, size_t leaves_per_tree, Root* out)
   // Pairs never straddle two trees (leaves_per_tree is even), so each level of all n
   // trees is one contiguous layer.
   for (size_t width = leaves_per_tree; width > 1; width /= 2) {
-    crypto::Sha256Pairs(leaves->data(), leaves->data(), n * width / 2);
+    hash::Sha256Pairs(leaves->data(), leaves->data(), n * width / 2);
   }
   for (size_t i = 0; i < n; ++i) out[i] = leaves[i];
 }

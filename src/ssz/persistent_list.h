@@ -27,11 +27,11 @@
 #include "absl/base/thread_annotations.h"
 #include "base/cow_ptr.h"
 #include "base/cow_vector.h"
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "ssz/bitfields.h"
 #include "ssz/codec.h"
 #include "ssz/collections.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::ssz {
 
@@ -111,14 +111,14 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
       leaves_fn(first, n, leaves.data());
       if (n % 2) leaves[n] = ZeroHash(0);
       uint64_t width = (n + 1) / 2;
-      crypto::Sha256Pairs(leaves[0].data(), seg.nodes[kHalf].data(), width);
+      hash::Sha256Pairs(leaves[0].data(), seg.nodes[kHalf].data(), width);
       std::fill(seg.nodes.begin() + static_cast<ptrdiff_t>(kHalf + width), seg.nodes.end(), ZeroHash(1));
       int height = 1;
       for (size_t level_start = kHalf; level_start > 1; level_start /= 2, ++height) {
         // Children of one level are contiguous, and so are their parents; an odd last
         // child pairs with the zero subtree already in place beside it.
         const uint64_t parents = (width + 1) / 2;
-        crypto::Sha256Pairs(seg.nodes[level_start].data(), seg.nodes[level_start / 2].data(), parents);
+        hash::Sha256Pairs(seg.nodes[level_start].data(), seg.nodes[level_start / 2].data(), parents);
         std::fill(seg.nodes.begin() + static_cast<ptrdiff_t>(level_start / 2 + parents),
                   seg.nodes.begin() + static_cast<ptrdiff_t>(level_start), ZeroHash(height + 1));
         width = parents;
@@ -155,7 +155,7 @@ Root MerkleCache::ComputeRoot(uint64_t leaf_count, int limit_depth, uint64_t len
         if (live > 0) leaves_fn(first_leaf, live, leaves.data());
         std::fill(leaves.begin() + static_cast<ptrdiff_t>(live), leaves.begin() + static_cast<ptrdiff_t>(count),
                   ZeroHash(0));
-        crypto::Sha256Pairs(leaves[0].data(), seg.nodes[level[i]].data(), j - i);
+        hash::Sha256Pairs(leaves[0].data(), seg.nodes[level[i]].data(), j - i);
         i = j;
       }
       // Walk up, deduplicating parents; `level` stays sorted.

@@ -28,7 +28,7 @@
 #include "absl/types/span.h"
 #include "consensus/types/checkpoint.h"
 #include "ssz/bytes.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 struct sqlite3;
 

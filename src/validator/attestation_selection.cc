@@ -65,17 +65,17 @@ absl::StatusOr<absl::flat_hash_map<Root, VoterSet>> PendingJustificationVotes(co
   return out;
 }
 
-AttestationSelector::AttestationSelector(std::vector<const forkchoice::PayloadPool::Entry*> candidates,
-                                         Slot block_slot, uint64_t validator_count,
+AttestationSelector::AttestationSelector(absl::Span<const AttestationCandidate> candidates, Slot block_slot,
+                                         uint64_t validator_count,
                                          std::function<bool(const Root&)> is_known_block)
     : validator_count_(validator_count), is_known_block_(std::move(is_known_block)) {
   // The block's own proposal signature is the block slot's message.
   used_slots_.insert(block_slot);
   candidates_.reserve(candidates.size());
-  for (const forkchoice::PayloadPool::Entry* entry : candidates) {
-    Candidate c{entry, {}, VoterSet(validator_count), false};
+  for (const AttestationCandidate& entry : candidates) {
+    Candidate c{&entry, {}, VoterSet(validator_count), false};
     std::vector<ValidatorIndex> covered;
-    c.proofs = SelectProofsForCoverage(&entry->values, nullptr, &covered);
+    c.proofs = SelectProofsForCoverage(&entry.proofs, nullptr, &covered);
     for (ValidatorIndex v : covered) c.voters.Add(v);
     if (c.proofs.empty()) continue;  // a block's vote seeded without proofs: nothing to include
     candidates_.push_back(std::move(c));

@@ -20,7 +20,7 @@
 //   - genesis self-votes (source and target at slot 0) justify nothing; they are
 //     kept, as the spec keeps them, after everything else.
 //
-// Thread-compatible; the pool entries must outlive the selector.
+// Thread-compatible.
 
 #ifndef BEAMCORE_VALIDATOR_ATTESTATION_SELECTION_H_
 #define BEAMCORE_VALIDATOR_ATTESTATION_SELECTION_H_
@@ -32,10 +32,19 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "consensus/types/aggregation.h"
+#include "consensus/types/attestation.h"
 #include "consensus/types/state.h"
-#include "forkchoice/attestation_pool.h"
 
 namespace beam::validator {
+
+// One vote a proposer may include: its data and the proofs at hand for it.
+struct AttestationCandidate {
+  consensus::AttestationData data;
+  ssz::Root data_root;  // hash_tree_root(data)
+  std::vector<consensus::SingleMessageAggregate> proofs;
+};
 
 // A set of validator indices as a bitmap (registry-sized).
 class VoterSet {
@@ -60,7 +69,7 @@ absl::StatusOr<absl::flat_hash_map<ssz::Root, VoterSet>> PendingJustificationVot
 class AttestationSelector {
  public:
   struct Pick {
-    const forkchoice::PayloadPool::Entry* entry;
+    const AttestationCandidate* entry;
     std::vector<const consensus::SingleMessageAggregate*> proofs;  // the coverage choice
   };
 
@@ -74,8 +83,8 @@ class AttestationSelector {
     size_t budget = 0;  // entries still allowed in the block
   };
 
-  // `candidates`: the pool's entries; `is_known_block`: votes for unknown heads are skipped.
-  AttestationSelector(std::vector<const forkchoice::PayloadPool::Entry*> candidates, consensus::Slot block_slot,
+  // `candidates` must outlive the selector; `is_known_block`: votes for unknown heads are skipped.
+  AttestationSelector(absl::Span<const AttestationCandidate> candidates, consensus::Slot block_slot,
                       uint64_t validator_count, std::function<bool(const ssz::Root&)> is_known_block);
 
   // The next round's picks, in block order (target slot ascending, as the spec orders
@@ -85,7 +94,7 @@ class AttestationSelector {
 
  private:
   struct Candidate {
-    const forkchoice::PayloadPool::Entry* entry;
+    const AttestationCandidate* entry;
     std::vector<const consensus::SingleMessageAggregate*> proofs;
     VoterSet voters;
     bool picked = false;

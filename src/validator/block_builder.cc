@@ -9,10 +9,8 @@
 #include "consensus/config.h"
 #include "consensus/justification.h"
 #include "consensus/state_transition.h"
-#include "forkchoice/vote_tracker.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
-#include "validator/attestation_selection.h"
 
 namespace beam::validator {
 
@@ -22,7 +20,7 @@ using consensus::Checkpoint;
 using consensus::SingleMessageAggregate;
 using consensus::Slot;
 using consensus::ValidatorIndex;
-using forkchoice::ParticipantIndices;
+using consensus::ParticipantIndices;
 using ssz::Root;
 
 consensus::AggregationBits AggregationBitsFromIndices(const std::vector<ValidatorIndex>& indices) {
@@ -129,7 +127,7 @@ absl::StatusOr<BuiltBlock> BuildBlock(const BlockBuildInputs& in) {
   block.parent_root = in.parent_root;
 
   std::vector<consensus::SingleMessageAggregate> merged_proofs;
-  if (in.payloads != nullptr && !in.payloads->empty()) {
+  if (!in.candidates.empty()) {
     std::vector<AggregatedAttestation> attestations;
     std::vector<const SingleMessageAggregate*> proofs;
 
@@ -142,9 +140,7 @@ absl::StatusOr<BuiltBlock> BuildBlock(const BlockBuildInputs& in) {
     }
     const ExtendedHistory history(state.historical_block_hashes, in.parent_root, in.slot);
 
-    const std::vector<forkchoice::PayloadPool::Entry*> entries = in.payloads->InOrder();
-    AttestationSelector selector({entries.begin(), entries.end()}, in.slot, state.validators.size(),
-                                 in.is_known_block);
+    AttestationSelector selector(in.candidates, in.slot, state.validators.size(), in.is_known_block);
     const consensus::State* round_state = &advanced;
     absl::StatusOr<consensus::State> post = absl::InternalError("unset");
     size_t included = 0;
@@ -159,12 +155,6 @@ absl::StatusOr<BuiltBlock> BuildBlock(const BlockBuildInputs& in) {
       round.budget = consensus::kMaxAttestationsData - included;
       absl::StatusOr<std::vector<AttestationSelector::Pick>> picks = selector.NextRound(round);
       if (!picks.ok()) return picks.status();
-      if (getenv("BEAM_DEBUG_SEL")) {
-        fprintf(stderr, "slot %lu justified %lu fin %lu pool %zu picks:", in.slot, justified.slot, finalized_slot, entries.size());
-        for (auto& p : *picks) fprintf(stderr, " [s%lu h%lu t%lu src%lu n%zu]", p.entry->data.slot, p.entry->data.head.slot, p.entry->data.target.slot, p.entry->data.source.slot, p.proofs.size());
-        fprintf(stderr, "\n");
-        for (auto* e : entries) if (e->data.slot + 3 >= in.slot) fprintf(stderr, "   cand [s%lu h%lu t%lu src%lu v%zu]\n", e->data.slot, e->data.head.slot, e->data.target.slot, e->data.source.slot, e->values.size());
-      }
       if (picks->empty()) break;
       included += picks->size();
       for (const AttestationSelector::Pick& pick : *picks) {

@@ -19,7 +19,7 @@
 #include "consensus/types/block.h"
 #include "consensus/types/state.h"
 #include "crypto/aggregate_prover.h"
-#include "forkchoice/attestation_pool.h"
+#include "validator/attestation_selection.h"
 
 namespace beam::validator {
 
@@ -37,8 +37,8 @@ struct BlockBuildInputs {
   ssz::Root parent_root;
   // Whether a block root is known to the proposer (votes for unknown heads are skipped).
   std::function<bool(const ssz::Root&)> is_known_block;
-  // Candidate proofs by vote; null means none.
-  const forkchoice::PayloadPool* payloads = nullptr;
+  // The votes at hand with their proofs (the proposer's counted pool).
+  absl::Span<const AttestationCandidate> candidates;
   const crypto::AggregateProver* prover = nullptr;  // needed only to merge proofs
   // Attestation public key of a validator in the pre-state's registry.
   std::function<absl::StatusOr<crypto::xmss::PublicKey>(consensus::ValidatorIndex)> attestation_key;

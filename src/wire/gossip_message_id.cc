@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "wire/snappy.h"
 
 namespace beam::wire {
@@ -17,8 +17,8 @@ MessageId ComputeMessageId(const MessageDomain& domain, absl::string_view topic,
   for (int i = 0; i < 8; ++i) preimage.push_back(static_cast<uint8_t>(topic_len >> (8 * i)));
   preimage.insert(preimage.end(), topic.begin(), topic.end());
   preimage.insert(preimage.end(), data.begin(), data.end());
-  uint8_t digest[crypto::kSha256DigestSize];
-  crypto::Sha256(preimage.data(), preimage.size(), digest);
+  uint8_t digest[hash::kSha256DigestSize];
+  hash::Sha256(preimage.data(), preimage.size(), digest);
   MessageId id;
   std::memcpy(id.data(), digest, kMessageIdSize);
   return id;

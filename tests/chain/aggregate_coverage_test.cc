@@ -80,13 +80,12 @@ TEST(AggregateCoverageTest, AggregationStartAndProposal) {
   AggregateCoverage coverage(&registry);
   coverage.OnAggregationStart({{3, {0, 1}}, {2, {1, 2}}, {3, {9}}}, /*validator_count=*/4);  // 9: not a validator
   // A produced block carrying 0, 1 (backed by a counted proof) and 2 (not).
-  forkchoice::PayloadPool counted;
   const consensus::Block block = BlockWithVotes({{3, {0, 1, 2}}});
-  auto [entry, inserted] = counted.FindOrAppend(block.body.attestations[0].data);
   consensus::SingleMessageAggregate proof;
   proof.participants = validator::AggregationBitsFromIndices({0, 1});
-  forkchoice::PayloadPool::AddValue(entry, proof);
-  coverage.OnProposal(block, &counted, 4);
+  const std::vector<validator::AttestationCandidate> counted = {
+      {block.body.attestations[0].data, ssz::HashTreeRoot(block.body.attestations[0].data), {proof}}};
+  coverage.OnProposal(block, counted, 4);
   const std::string text = registry.RenderText();
   EXPECT_TRUE(Has(text, Validators("aggregate_start_new") + " 3"));
   EXPECT_TRUE(Has(text, Validators("proposal_payloads") + " 2"));

@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "metrics/registry.h"
 #include "ssz/codec.h"
-#include "sync/lock_tier.h"
+#include "locking/lock_tier.h"
 
 namespace beam::chain {
 namespace {

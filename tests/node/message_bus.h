@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "node/node.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam::testing {
 

@@ -1,6 +1,6 @@
 // Merkleization primitives (ssz/merkleize.h) checked against hand-built trees.
 //
-// Expected values are computed independently with crypto::Sha256 over explicit
+// Expected values are computed independently with hash::Sha256 over explicit
 // 64-byte buffers (not Sha256Pair / HashPair) wherever the function under test
 // is HashPair itself, and with HashPair otherwise.
 
@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "ssz/bitfields.h"
 #include "ssz/bytes.h"
 #include "ssz/codec.h"
@@ -27,7 +27,7 @@ Root Sha(const Root& a, const Root& b) {
   std::copy(a.bytes.begin(), a.bytes.end(), buf.begin());
   std::copy(b.bytes.begin(), b.bytes.end(), buf.begin() + 32);
   Root out;
-  crypto::Sha256(buf.data(), buf.size(), out.data());
+  hash::Sha256(buf.data(), buf.size(), out.data());
   return out;
 }
 
@@ -72,15 +72,15 @@ TEST(MerkleizeTest, HashPairIsSha256OfConcatenation) {
   EXPECT_NE(HashPair(a, b), HashPair(b, a));
   // Sha256Pair may alias its output with an input.
   Root c = a;
-  crypto::Sha256Pair(c.data(), b.data(), c.data());
+  hash::Sha256Pair(c.data(), b.data(), c.data());
   EXPECT_EQ(c, Sha(a, b));
 }
 
 TEST(MerkleizeTest, NodeHashCounterCountsPairs) {
-  const uint64_t before = crypto::NodeHashCount();
+  const uint64_t before = hash::NodeHashCount();
   HashPair(Chunk(1), Chunk(2));
   HashPair(Chunk(3), Chunk(4));
-  EXPECT_EQ(crypto::NodeHashCount() - before, 2u);
+  EXPECT_EQ(hash::NodeHashCount() - before, 2u);
 }
 
 TEST(MerkleizeTest, CeilLog2) {

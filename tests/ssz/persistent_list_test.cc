@@ -14,7 +14,7 @@
 
 #include <gtest/gtest.h>
 
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "ssz/bitfields.h"
 #include "ssz/collections.h"
 
@@ -438,40 +438,40 @@ TEST(PersistentListTest, IncrementalHashingCost) {
     list.PushBack(NumberedRoot(i));
     plain.items.push_back(NumberedRoot(i));
   }
-  uint64_t before = crypto::NodeHashCount();
+  uint64_t before = hash::NodeHashCount();
   const Root cold = HashTreeRoot(list);
-  const uint64_t cold_hashes = crypto::NodeHashCount() - before;
+  const uint64_t cold_hashes = hash::NodeHashCount() - before;
   ASSERT_EQ(cold, HashTreeRoot(plain));
   // 100000 leaves need at least 99999 inner nodes.
   EXPECT_GE(cold_hashes, 99999u);
 
   // A cached root costs nothing.
-  before = crypto::NodeHashCount();
+  before = hash::NodeHashCount();
   EXPECT_EQ(HashTreeRoot(list), cold);
-  EXPECT_EQ(crypto::NodeHashCount() - before, 0u);
+  EXPECT_EQ(hash::NodeHashCount() - before, 0u);
 
   list.PushBack(NumberedRoot(100000));
   plain.items.push_back(NumberedRoot(100000));
-  before = crypto::NodeHashCount();
+  before = hash::NodeHashCount();
   const Root appended = HashTreeRoot(list);
-  const uint64_t append_hashes = crypto::NodeHashCount() - before;
+  const uint64_t append_hashes = hash::NodeHashCount() - before;
   EXPECT_LE(append_hashes, 30u);
   EXPECT_EQ(appended, HashTreeRoot(plain));
 
   list.Set(12345, NumberedRoot(999999));
   plain.items[12345] = NumberedRoot(999999);
-  before = crypto::NodeHashCount();
+  before = hash::NodeHashCount();
   const Root set = HashTreeRoot(list);
-  const uint64_t set_hashes = crypto::NodeHashCount() - before;
+  const uint64_t set_hashes = hash::NodeHashCount() - before;
   EXPECT_LE(set_hashes, 30u);
   EXPECT_EQ(set, HashTreeRoot(plain));
 
   // A copy shares the cache: one write on the copy is incremental as well.
   PersistentList<Root, kLimit> copy = list;
   copy.Set(5, Root{});
-  before = crypto::NodeHashCount();
+  before = hash::NodeHashCount();
   const Root copy_root = HashTreeRoot(copy);
-  EXPECT_LE(crypto::NodeHashCount() - before, 30u);
+  EXPECT_LE(hash::NodeHashCount() - before, 30u);
   plain.items[5] = Root{};
   EXPECT_EQ(copy_root, HashTreeRoot(plain));
   EXPECT_EQ(HashTreeRoot(list), set);
@@ -482,13 +482,13 @@ TEST(PersistentBitlistTest, IncrementalHashingCost) {
   bits.Resize(200000);
   HashTreeRoot(bits);
   bits.PushBack(true);
-  uint64_t before = crypto::NodeHashCount();
+  uint64_t before = hash::NodeHashCount();
   HashTreeRoot(bits);
-  EXPECT_LE(crypto::NodeHashCount() - before, 20u);
+  EXPECT_LE(hash::NodeHashCount() - before, 20u);
   bits.Set(7, true);
-  before = crypto::NodeHashCount();
+  before = hash::NodeHashCount();
   HashTreeRoot(bits);
-  EXPECT_LE(crypto::NodeHashCount() - before, 20u);
+  EXPECT_LE(hash::NodeHashCount() - before, 20u);
   Bitlist<size_t{1} << 18> plain(200001);
   plain.Set(200000, true);
   plain.Set(7, true);

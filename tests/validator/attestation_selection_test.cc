@@ -43,14 +43,14 @@ class AttestationSelectionTest : public ::testing::Test {
     }
   }
 
-  absl::StatusOr<BuiltBlock> Build(Slot slot, const forkchoice::PayloadPool* pool) {
+  absl::StatusOr<BuiltBlock> Build(Slot slot, const std::vector<AttestationCandidate>* pool) {
     BlockBuildInputs in;
     in.pre_state = &states_.back();
     in.slot = slot;
     in.proposer_index = slot % kValidators;
     in.parent_root = roots_.back();
     in.is_known_block = [this](const Root& r) { return std::find(roots_.begin(), roots_.end(), r) != roots_.end(); };
-    in.payloads = pool;
+    if (pool != nullptr) in.candidates = *pool;
     in.prover = &prover_;
     return BuildBlock(in);
   }
@@ -72,11 +72,18 @@ class AttestationSelectionTest : public ::testing::Test {
     return d;
   }
 
-  void Add(forkchoice::PayloadPool& pool, const AttestationData& data, std::vector<ValidatorIndex> who) {
+  // A proof of `who` for `data`, added to its candidate (created if absent).
+  void Add(std::vector<AttestationCandidate>& pool, const AttestationData& data, std::vector<ValidatorIndex> who) {
     consensus::SingleMessageAggregate proof;
     proof.participants = AggregationBitsFromIndices(who);
     proof.proof.bytes.assign(crypto::kMockedProofPrefix, crypto::kMockedProofPrefix + crypto::kMockedProofPrefixLength);
-    forkchoice::PayloadPool::AddValue(pool.FindOrAppend(data).first, std::move(proof));
+    for (AttestationCandidate& c : pool) {
+      if (c.data == data) {
+        c.proofs.push_back(std::move(proof));
+        return;
+      }
+    }
+    pool.push_back(AttestationCandidate{data, ssz::HashTreeRoot(data), {std::move(proof)}});
   }
 
   static std::vector<ValidatorIndex> All() { return {0, 1, 2, 3, 4, 5, 6, 7, 8}; }
@@ -98,7 +105,7 @@ class AttestationSelectionTest : public ::testing::Test {
 // able to reach 2/3, ordered (by target) before a fresh vote of every validator. The
 // spec's order fills the block with the stale ones; the fresh vote must get in.
 TEST_F(AttestationSelectionTest, FreshSupermajorityBeatsStaleVotesThatFillTheBudget) {
-  forkchoice::PayloadPool pool;
+  std::vector<AttestationCandidate> pool;
   // Ten stale votes of three validators: targets 1..6 and 9 (justifiable after 0).
   const Slot stale_targets[] = {1, 2, 3, 4, 5, 6, 6, 9, 9, 9};
   for (Slot i = 0; i < 10; ++i) Add(pool, Vote(i + 1, stale_targets[i]), {0, 1, 2});
@@ -116,7 +123,7 @@ TEST_F(AttestationSelectionTest, FreshSupermajorityBeatsStaleVotesThatFillTheBud
 // Votes the state already counted toward their target add nothing: a later block does
 // not carry them again, and leaves room for what still adds voters.
 TEST_F(AttestationSelectionTest, CountedVotesAreNotIncludedAgain) {
-  forkchoice::PayloadPool pool;
+  std::vector<AttestationCandidate> pool;
   const AttestationData stale = Vote(4, 4);
   Add(pool, stale, {0, 1, 2});
   absl::StatusOr<BuiltBlock> first = Build(kHeadSlot + 1, &pool);
@@ -140,7 +147,7 @@ TEST_F(AttestationSelectionTest, CountedVotesAreNotIncludedAgain) {
 // One attestation data per slot (aggregate provers carry one message per slot): of two
 // votes of one slot, the one adding more voters goes in; the other waits for a later block.
 TEST_F(AttestationSelectionTest, AtMostOneVotePerSlotTheHeavierFirst) {
-  forkchoice::PayloadPool pool;
+  std::vector<AttestationCandidate> pool;
   const AttestationData light = Vote(10, 9, /*head=*/9);
   const AttestationData heavy = Vote(10, 9, /*head=*/10);
   Add(pool, light, {7, 8});
@@ -158,7 +165,7 @@ TEST_F(AttestationSelectionTest, AtMostOneVotePerSlotTheHeavierFirst) {
 }
 
 TEST_F(AttestationSelectionTest, NoVoteAtTheBlocksOwnSlot) {
-  forkchoice::PayloadPool pool;
+  std::vector<AttestationCandidate> pool;
   const AttestationData same_slot = Vote(kHeadSlot + 1, kHeadSlot, /*head=*/kHeadSlot);
   Add(pool, same_slot, All());
   absl::StatusOr<BuiltBlock> built = Build(kHeadSlot + 1, &pool);
@@ -169,7 +176,7 @@ TEST_F(AttestationSelectionTest, NoVoteAtTheBlocksOwnSlot) {
 // Several rounds still chain: a justification in the block makes the votes built on
 // it eligible, and the distinct slots rule holds across rounds.
 TEST_F(AttestationSelectionTest, JustificationInTheBlockUnlocksVotesBuiltOnIt) {
-  forkchoice::PayloadPool pool;
+  std::vector<AttestationCandidate> pool;
   Add(pool, Vote(5, 5), All());
   AttestationData next = Vote(6, 6);
   next.source = At(5);
@@ -182,7 +189,7 @@ TEST_F(AttestationSelectionTest, JustificationInTheBlockUnlocksVotesBuiltOnIt) {
 }
 
 TEST_F(AttestationSelectionTest, VotesTheTransitionWouldSkipAreLeftOut) {
-  forkchoice::PayloadPool pool;
+  std::vector<AttestationCandidate> pool;
   const AttestationData unjustifiable = Vote(8, 7);  // 7 is not justifiable after 0
   Add(pool, unjustifiable, All());
   AttestationData wrong_source = Vote(9, 9);

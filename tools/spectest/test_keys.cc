@@ -7,7 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 #include "ssz/bytes.h"
 
 namespace beam::spectest {
@@ -56,8 +56,8 @@ absl::StatusOr<std::vector<consensus::Validator>> TestSchemeValidators(size_t co
     std::memcpy(all[i].proposal_public_key.data(), proposal.data(), 52);
     all[i].index = i;
   }
-  uint8_t digest[crypto::kSha256DigestSize];
-  crypto::Sha256(reinterpret_cast<const uint8_t*>(digest_input.data()), digest_input.size(), digest);
+  uint8_t digest[hash::kSha256DigestSize];
+  hash::Sha256(reinterpret_cast<const uint8_t*>(digest_input.data()), digest_input.size(), digest);
   const std::string got = ssz::ToHex(ssz::ByteView(digest, sizeof digest));
   if (got != kPinnedKeySetDigest) {
     return absl::InternalError(absl::StrCat("embedded test keys digest ", got, " != pinned ", kPinnedKeySetDigest));

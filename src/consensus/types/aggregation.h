@@ -5,6 +5,8 @@
 #ifndef BEAMCORE_CONSENSUS_TYPES_AGGREGATION_H_
 #define BEAMCORE_CONSENSUS_TYPES_AGGREGATION_H_
 
+#include <vector>
+
 #include "consensus/config.h"
 #include "ssz/bitfields.h"
 #include "ssz/collections.h"
@@ -14,6 +16,18 @@ namespace beam::consensus {
 
 using AggregationBits = ssz::Bitlist<kValidatorRegistryLimit>;
 using ProofBytes = ssz::ByteList<kMaxProofBytes>;
+
+// AggregationBits.to_validator_indices: the set bits, ascending.
+inline std::vector<ValidatorIndex> ParticipantIndices(const AggregationBits& bits) {
+  std::vector<ValidatorIndex> out;
+  const auto& bytes = bits.bytes();
+  for (size_t byte = 0; byte < bytes.size(); ++byte) {
+    for (uint8_t b = bytes[byte]; b != 0; b &= static_cast<uint8_t>(b - 1)) {
+      out.push_back(byte * 8 + static_cast<size_t>(__builtin_ctz(b)));
+    }
+  }
+  return out;
+}
 
 struct SingleMessageAggregate {
   AggregationBits participants;

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "crypto/boringssl.h"
+#include "hash/boringssl.h"
 #include "crypto/xmss/encoding.h"
 
 namespace beam::crypto::xmss {
@@ -11,7 +11,7 @@ namespace {
 
 RandomBytes OrSystemRandom(const RandomBytes& rng) {
   if (rng) return rng;
-  return [](uint8_t* out, size_t len) { boringssl::Get().rand_bytes(out, len); };
+  return [](uint8_t* out, size_t len) { hash::boringssl::Get().rand_bytes(out, len); };
 }
 
 // _expand_activation_time: whole bottom trees, at least two, within the lifetime.

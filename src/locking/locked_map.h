@@ -28,8 +28,8 @@
 //
 // Thread-safe. K and V must be movable; Get() needs V copyable.
 
-#ifndef BEAMCORE_SYNC_LOCKED_MAP_H_
-#define BEAMCORE_SYNC_LOCKED_MAP_H_
+#ifndef BEAMCORE_LOCKING_LOCKED_MAP_H_
+#define BEAMCORE_LOCKING_LOCKED_MAP_H_
 
 #include <cstddef>
 #include <optional>
@@ -39,8 +39,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
-#include "sync/lock_tier.h"
-#include "sync/tiered_mutex.h"
+#include "locking/lock_tier.h"
+#include "locking/tiered_mutex.h"
 
 namespace beam {
 
@@ -143,4 +143,4 @@ class LockedMap {
 
 }  // namespace beam
 
-#endif  // BEAMCORE_SYNC_LOCKED_MAP_H_
+#endif  // BEAMCORE_LOCKING_LOCKED_MAP_H_

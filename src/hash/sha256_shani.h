@@ -4,13 +4,13 @@
 // message schedule is precomputed, and two independent nodes are hashed interleaved
 // so the CPU's SHA units stay busy.
 
-#ifndef BEAMCORE_CRYPTO_SHA256_SHANI_H_
-#define BEAMCORE_CRYPTO_SHA256_SHANI_H_
+#ifndef BEAMCORE_HASH_SHA256_SHANI_H_
+#define BEAMCORE_HASH_SHA256_SHANI_H_
 
 #include <cstddef>
 #include <cstdint>
 
-namespace beam::crypto::internal {
+namespace beam::hash::internal {
 
 // True when the CPU has the SHA extensions (and SSE4.1) this kernel needs.
 bool CpuHasShaNi();
@@ -19,6 +19,6 @@ bool CpuHasShaNi();
 // exactly as a Merkle layer does (out = in): each step reads its inputs before writing.
 void Sha256x64ShaNi(const uint8_t* in, uint8_t* out, size_t n);
 
-}  // namespace beam::crypto::internal
+}  // namespace beam::hash::internal
 
-#endif  // BEAMCORE_CRYPTO_SHA256_SHANI_H_
+#endif  // BEAMCORE_HASH_SHA256_SHANI_H_

@@ -18,8 +18,8 @@
 // functions they declare directly (the shared library would fail to link with
 // --no-undefined, which is the point).
 
-#ifndef BEAMCORE_CRYPTO_BORINGSSL_H_
-#define BEAMCORE_CRYPTO_BORINGSSL_H_
+#ifndef BEAMCORE_HASH_BORINGSSL_H_
+#define BEAMCORE_HASH_BORINGSSL_H_
 
 #include <openssl/base.h>
 #include <openssl/rand.h>
@@ -29,7 +29,7 @@
 #error "libbeamcore must be built against BoringSSL (android-libboringssl-dev), not OpenSSL"
 #endif
 
-namespace beam::crypto::boringssl {
+namespace beam::hash::boringssl {
 
 struct Api {
   decltype(&::SHA256) sha256;
@@ -47,6 +47,6 @@ const char* LibraryPath();
 // Whether the library is opened with RTLD_DEEPBIND (false in sanitizer builds).
 bool UsesDeepBind();
 
-}  // namespace beam::crypto::boringssl
+}  // namespace beam::hash::boringssl
 
-#endif  // BEAMCORE_CRYPTO_BORINGSSL_H_
+#endif  // BEAMCORE_HASH_BORINGSSL_H_

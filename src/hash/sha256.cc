@@ -1,11 +1,11 @@
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 
 #include <cstring>
 
-#include "crypto/boringssl.h"
-#include "crypto/sha256_shani.h"
+#include "hash/boringssl.h"
+#include "hash/sha256_shani.h"
 
-namespace beam::crypto {
+namespace beam::hash {
 namespace {
 
 constexpr uint32_t kInitialState[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -91,4 +91,4 @@ bool UsingShaNi() { return UseShaNi(); }
 
 uint64_t NodeHashCount() { return t_node_hashes; }
 
-}  // namespace beam::crypto
+}  // namespace beam::hash

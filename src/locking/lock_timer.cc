@@ -1,4 +1,4 @@
-#include "sync/lock_timer.h"
+#include "locking/lock_timer.h"
 
 #include <algorithm>
 #include <cstdio>

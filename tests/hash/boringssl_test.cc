@@ -1,4 +1,4 @@
-#include "crypto/boringssl.h"
+#include "hash/boringssl.h"
 
 #include <dlfcn.h>
 
@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "ssz/bytes.h"
 
-namespace beam::crypto::boringssl {
+namespace beam::hash::boringssl {
 namespace {
 
 TEST(BoringSsl, LoadsFromAnAbsolutePath) {
@@ -56,4 +56,4 @@ TEST(BoringSsl, DeepBindOnlyWithoutSanitizers) {
 }
 
 }  // namespace
-}  // namespace beam::crypto::boringssl
+}  // namespace beam::hash::boringssl

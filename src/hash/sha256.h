@@ -1,16 +1,16 @@
 // SHA-256 for SSZ merkleization, backed by BoringSSL (SHA-NI where the CPU has it).
-// BoringSSL is loaded privately at run time (crypto/boringssl.h).
+// BoringSSL is loaded privately at run time (hash/boringssl.h).
 //
 // Thread-safe: all functions are pure. The compression counter is thread-local so
 // benchmarks can report "hash compressions per call" without contention.
 
-#ifndef BEAMCORE_CRYPTO_SHA256_H_
-#define BEAMCORE_CRYPTO_SHA256_H_
+#ifndef BEAMCORE_HASH_SHA256_H_
+#define BEAMCORE_HASH_SHA256_H_
 
 #include <cstddef>
 #include <cstdint>
 
-namespace beam::crypto {
+namespace beam::hash {
 
 inline constexpr size_t kSha256DigestSize = 32;
 
@@ -33,6 +33,6 @@ uint64_t NodeHashCount();
 // Whether the SHA-NI kernel is in use (chosen once at start-up from CPUID).
 bool UsingShaNi();
 
-}  // namespace beam::crypto
+}  // namespace beam::hash
 
-#endif  // BEAMCORE_CRYPTO_SHA256_H_
+#endif  // BEAMCORE_HASH_SHA256_H_

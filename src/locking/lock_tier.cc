@@ -1,4 +1,4 @@
-#include "sync/lock_tier.h"
+#include "locking/lock_tier.h"
 
 #if defined(BEAM_LOCK_CHECKS) && BEAM_LOCK_CHECKS
 

@@ -7,16 +7,16 @@
 // The RAII guards take a LockSite and time the acquisition; the bare Lock()/Unlock()
 // calls are for primitives (LockedMap) whose callers want no timing cost.
 
-#ifndef BEAMCORE_SYNC_TIERED_MUTEX_H_
-#define BEAMCORE_SYNC_TIERED_MUTEX_H_
+#ifndef BEAMCORE_LOCKING_TIERED_MUTEX_H_
+#define BEAMCORE_LOCKING_TIERED_MUTEX_H_
 
 #include <pthread.h>
 
 #include <shared_mutex>
 
 #include "absl/base/thread_annotations.h"
-#include "sync/lock_tier.h"
-#include "sync/lock_timer.h"
+#include "locking/lock_tier.h"
+#include "locking/lock_timer.h"
 
 namespace beam {
 
@@ -192,4 +192,4 @@ class ABSL_SCOPED_LOCKABLE TieredWriterLock {
 
 }  // namespace beam
 
-#endif  // BEAMCORE_SYNC_TIERED_MUTEX_H_
+#endif  // BEAMCORE_LOCKING_TIERED_MUTEX_H_

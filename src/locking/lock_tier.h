@@ -11,8 +11,8 @@
 // The rule is about simultaneous holds, not about the order of all acquisitions ever
 // made by a thread: releasing tier 3 and then taking tier 2 is fine.
 
-#ifndef BEAMCORE_SYNC_LOCK_TIER_H_
-#define BEAMCORE_SYNC_LOCK_TIER_H_
+#ifndef BEAMCORE_LOCKING_LOCK_TIER_H_
+#define BEAMCORE_LOCKING_LOCK_TIER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -61,4 +61,4 @@ inline int HeldCount() { return 0; }
 }  // namespace lock_order
 }  // namespace beam
 
-#endif  // BEAMCORE_SYNC_LOCK_TIER_H_
+#endif  // BEAMCORE_LOCKING_LOCK_TIER_H_

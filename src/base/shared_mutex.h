@@ -2,8 +2,8 @@
 // reader and writer holders. Like Mutex (mutex.h), built on the standard library so
 // TSan understands it.
 
-#ifndef BEAMCORE_SYNC_SHARED_MUTEX_H_
-#define BEAMCORE_SYNC_SHARED_MUTEX_H_
+#ifndef BEAMCORE_BASE_SHARED_MUTEX_H_
+#define BEAMCORE_BASE_SHARED_MUTEX_H_
 
 #include <shared_mutex>
 
@@ -50,4 +50,4 @@ class ABSL_SCOPED_LOCKABLE WriterLock {
 
 }  // namespace beam
 
-#endif  // BEAMCORE_SYNC_SHARED_MUTEX_H_
+#endif  // BEAMCORE_BASE_SHARED_MUTEX_H_

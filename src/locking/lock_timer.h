@@ -12,8 +12,8 @@
 // A hold span ends when the lock is released, which for a BorrowedState is when the
 // borrow is released, not when the function that handed it out returns.
 
-#ifndef BEAMCORE_SYNC_LOCK_TIMER_H_
-#define BEAMCORE_SYNC_LOCK_TIMER_H_
+#ifndef BEAMCORE_LOCKING_LOCK_TIMER_H_
+#define BEAMCORE_LOCKING_LOCK_TIMER_H_
 
 #include <array>
 #include <atomic>
@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "metrics/registry.h"
-#include "sync/mutex.h"
+#include "base/mutex.h"
 
 namespace beam {
 
@@ -122,4 +122,4 @@ class LockMetrics {
 
 }  // namespace beam
 
-#endif  // BEAMCORE_SYNC_LOCK_TIMER_H_
+#endif  // BEAMCORE_LOCKING_LOCK_TIMER_H_

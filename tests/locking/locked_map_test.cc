@@ -1,4 +1,4 @@
-#include "sync/locked_map.h"
+#include "locking/locked_map.h"
 
 #include <atomic>
 #include <cstdint>

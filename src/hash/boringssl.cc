@@ -1,4 +1,4 @@
-#include "crypto/boringssl.h"
+#include "hash/boringssl.h"
 
 #include <dlfcn.h>
 
@@ -21,7 +21,7 @@
 #define BEAM_BORINGSSL_DEEPBIND 1
 #endif
 
-namespace beam::crypto::boringssl {
+namespace beam::hash::boringssl {
 namespace {
 
 constexpr const char* kLibrary = BEAM_BORINGSSL_LIBRARY;
@@ -78,4 +78,4 @@ const char* LibraryPath() { return kLibrary; }
 
 bool UsesDeepBind() { return BEAM_BORINGSSL_DEEPBIND != 0; }
 
-}  // namespace beam::crypto::boringssl
+}  // namespace beam::hash::boringssl

@@ -1,11 +1,11 @@
-#include "crypto/sha256_shani.h"
+#include "hash/sha256_shani.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
 #endif
 
-namespace beam::crypto::internal {
+namespace beam::hash::internal {
 
 #if defined(__x86_64__)
 
@@ -157,4 +157,4 @@ void Sha256x64ShaNi(const uint8_t*, uint8_t*, size_t) {}
 
 #endif
 
-}  // namespace beam::crypto::internal
+}  // namespace beam::hash::internal

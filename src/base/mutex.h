@@ -5,8 +5,8 @@
 // locks that are never held while taking another lock (e.g. a hash cache); the tiered,
 // instrumented locks of the chain live beside it.
 
-#ifndef BEAMCORE_SYNC_MUTEX_H_
-#define BEAMCORE_SYNC_MUTEX_H_
+#ifndef BEAMCORE_BASE_MUTEX_H_
+#define BEAMCORE_BASE_MUTEX_H_
 
 #include <condition_variable>
 #include <mutex>
@@ -69,4 +69,4 @@ class ABSL_SCOPED_LOCKABLE MutexLock {
 
 }  // namespace beam
 
-#endif  // BEAMCORE_SYNC_MUTEX_H_
+#endif  // BEAMCORE_BASE_MUTEX_H_

@@ -1,4 +1,4 @@
-#include "sync/lock_tier.h"
+#include "locking/lock_tier.h"
 
 #include <chrono>
 #include <string>
@@ -7,8 +7,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "metrics/registry.h"
-#include "sync/lock_timer.h"
-#include "sync/tiered_mutex.h"
+#include "locking/lock_timer.h"
+#include "locking/tiered_mutex.h"
 
 namespace beam {
 namespace {

@@ -1,14 +1,14 @@
-#include "crypto/sha256.h"
+#include "hash/sha256.h"
 
 #include <random>
 #include <vector>
 
-#include "crypto/boringssl.h"
-#include "crypto/sha256_shani.h"
+#include "hash/boringssl.h"
+#include "hash/sha256_shani.h"
 #include "gtest/gtest.h"
 #include "ssz/bytes.h"
 
-namespace beam::crypto {
+namespace beam::hash {
 namespace {
 
 std::vector<uint8_t> RandomBytes(size_t n, uint32_t seed) {
@@ -66,4 +66,4 @@ TEST(Sha256, CountsNodeHashes) {
 }
 
 }  // namespace
-}  // namespace beam::crypto
+}  // namespace beam::hash
