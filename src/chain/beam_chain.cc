@@ -21,10 +21,6 @@ constexpr const char* kFetchOutcomeNames[7] = {"already_in_forkchoice", "already
                                                "dedup_lost_race"};
 constexpr const char* kRootSites[3] = {"chain.onGossip", "chain.onBlock", "chain.processPendingBlocks"};
 
-BEAM_LOCK_SITE(kSiteStatesGet, "states.get");
-BEAM_LOCK_SITE(kSiteStatesCommit, "onBlock.commit");
-BEAM_LOCK_SITE(kSiteStatesPrune, "pruneStates");
-BEAM_LOCK_SITE(kSiteStatesCount, "states.count");
 BEAM_LOCK_SITE(kSiteFcRead, "forkChoice.read");
 BEAM_LOCK_SITE(kSiteFcTree, "forkChoice.tree");
 BEAM_LOCK_SITE(kSiteFcImport, "forkChoice.onBlock");
@@ -61,7 +57,6 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
       finalized_index_mu_("finalized_index", kFinalizationTier, &lock_metrics_),
       block_cache_(&lock_metrics_),
       peers_(nullptr, registry_->GetGauge("lean_connected_peers", "Number of connected peers.")),
-      states_mu_("states", kStatesTier, &lock_metrics_),
       pending_mu_("pending_blocks", kPendingBlocksTier, &lock_metrics_),
       events_mu_("events", kEventsTier, &lock_metrics_),
       fc_mu_("fork_choice", kForkChoiceTier, &lock_metrics_),
@@ -166,14 +161,11 @@ absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State an
   absl::StatusOr<std::unique_ptr<forkchoice::Store>> store = forkchoice::Store::FromAnchor(
       std::move(anchor_state), anchor_block,
       config.local_validators.empty() ? std::nullopt : std::optional<ValidatorIndex>(config.local_validators[0]),
-      chain->crypto_);
+      chain->crypto_, &chain->lock_metrics_);
   if (!store.ok()) return store.status();
+  chain->states_ = &(*store)->states();
   const Root anchor_root = (*store)->head();
   RcState anchor = (*store)->StateOf(anchor_root);
-  {
-    TieredWriterLock lock(&chain->states_mu_, kSiteStatesCommit);
-    chain->states_[anchor_root] = anchor;
-  }
   chain->root_to_slot_.Put(anchor_root, anchor_block.slot);
   {
     TieredMutexLock lock(&chain->events_mu_, kSiteEvents);
@@ -242,7 +234,31 @@ std::optional<ssz::ByteVec> BeamChain::GetBlockSsz(const Root& root) const {
 
 absl::Status BeamChain::RecordProducedBlock(const SignedBlock& block, const Root& root, ssz::ByteVec ssz) {
   RcState state = config_.db != nullptr ? ShareState(root) : nullptr;
-  return Persist(block, root, std::move(ssz), state.get());
+  absl::Status stored = Persist(block, root, std::move(ssz), state.get());
+  if (!stored.ok()) StorageFailed(stored);
+  return stored;
+}
+
+std::optional<absl::Status> BeamChain::StorageFault() const {
+  MutexLock lock(&fault_mu_);
+  return storage_fault_;
+}
+
+void BeamChain::StorageFailed(const absl::Status& why) {
+  const absl::Status fault(why.code(), absl::StrCat("storage write failed: ", why.message()));
+  {
+    MutexLock lock(&fault_mu_);
+    if (storage_fault_.has_value()) return;  // reported already
+    storage_fault_ = fault;
+  }
+  if (observer_ != nullptr) observer_->OnFault(fault);
+}
+
+absl::Status BeamChain::CheckStorageHealthy() const {
+  MutexLock lock(&fault_mu_);
+  if (!storage_fault_.has_value()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("the node stopped importing after a ", storage_fault_->message()));
 }
 
 BeamChain::~BeamChain() {
@@ -258,9 +274,7 @@ BeamChain::~BeamChain() {
       }
     }
   }
-  if (absl::Status s = config_.db->SaveVotes(votes); !s.ok()) {
-    std::fprintf(stderr, "beamcore: saving fork-choice votes failed: %s\n", std::string(s.message()).c_str());
-  }
+  if (absl::Status s = config_.db->SaveVotes(votes); !s.ok()) StorageFailed(s);
 }
 
 // ---------------------------------------------------------------------------------
@@ -345,14 +359,6 @@ void BeamChain::MarkInvalid(const Root& root, const absl::Status& why) {
   invalid_blocks_.Put(root, std::string(why.message()));
 }
 
-BorrowedState BeamChain::StatesCommitKeepExisting(const Root& root, RcState state) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  // Insert-or-keep: an existing entry is never replaced, so borrows of it stay valid.
-  LockTimer timer(states_mu_.stats(), &kSiteStatesCommit);
-  states_mu_.Lock();
-  timer.Acquired();
-  auto [it, inserted] = states_.try_emplace(root, std::move(state));
-  return BorrowedState::AdoptStatesExclusive(&states_mu_, it->second, timer);
-}
 
 bool BeamChain::AddPendingBlock(const SignedBlock& block, const Root& root) {
   TieredMutexLock lock(&pending_mu_, kSitePendingAdd);
@@ -382,6 +388,7 @@ absl::Status BeamChain::OnBlock(const SignedBlock& block, std::optional<Root> pr
 
 absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root& root) {
   const consensus::Block& block = signed_block.block;
+  if (absl::Status healthy = CheckStorageHealthy(); !healthy.ok()) return healthy;
   if (invalid_blocks_.Contains(root) || invalid_blocks_.Contains(block.parent_root)) {
     const absl::Status why = absl::InvalidArgumentError(
         absl::StrCat("block ", ssz::ToHex(root), " is (or descends from) a block already found invalid"));
@@ -440,36 +447,30 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   }
 
   // Stored before fork choice sees it: whatever fork choice finalizes can be replayed.
-  if (absl::Status stored = Persist(signed_block, root, ssz::Encode(signed_block), &*post); !stored.ok()) return stored;
+  if (absl::Status stored = Persist(signed_block, root, ssz::Encode(signed_block), &*post); !stored.ok()) {
+    StorageFailed(stored);
+    return stored;
+  }
 
-  // Commit the state, keeping the exclusive borrow across the fork-choice import so
-  // a concurrent prune cannot remove the entry under us.
+  // The Store records the block and its state together (the state's only owner), so
+  // no prune can come between them.
   const auto import_start = std::chrono::steady_clock::now();
   absl::Status imported;
   Checkpoint old_head;
   ChainHeadInfo info;
   std::optional<uint64_t> reorg_depth;  // set when the import counts as a reorg
   {
-    BorrowedState committed = StatesCommitKeepExisting(root, std::make_shared<const consensus::State>(std::move(*post)));
-    {
-      TieredWriterLock lock(&fc_mu_, kSiteFcImport);
-      old_head = Checkpoint{store_->head(), store_->head_slot()};
-      imported = store_->ImportVerifiedBlock(signed_block, root, committed.share());
-      info = HeadInfoLocked();
-      // A reorg: the head moved elsewhere than to the new block, or to the new block
-      // on a branch other than the old head's.
-      const bool reorg = (info.head.root != old_head.root && info.head.root != root) ||
-                         (info.head.root == root && block.parent_root != old_head.root);
-      if (imported.ok() && reorg) reorg_depth = ReorgDepthLocked(old_head.root, info.head.root);
-    }
-    committed.Release();
+    TieredWriterLock lock(&fc_mu_, kSiteFcImport);
+    old_head = Checkpoint{store_->head(), store_->head_slot()};
+    imported = store_->ImportVerifiedBlock(signed_block, root, std::make_shared<const consensus::State>(std::move(*post)));
+    info = HeadInfoLocked();
+    // A reorg: the head moved elsewhere than to the new block, or to the new block on
+    // a branch other than the old head's.
+    const bool reorg = (info.head.root != old_head.root && info.head.root != root) ||
+                       (info.head.root == root && block.parent_root != old_head.root);
+    if (imported.ok() && reorg) reorg_depth = ReorgDepthLocked(old_head.root, info.head.root);
   }
-  if (!imported.ok()) {
-    // The parent was pruned between the check and the import: drop the orphan state.
-    TieredWriterLock lock(&states_mu_, kSiteStatesPrune);
-    states_.erase(root);
-    return imported;
-  }
+  if (!imported.ok()) return imported;  // the parent was pruned between the check and the import
   m_.block_processing_seconds->Observe(SecondsSince(import_start));
   m_.blocks_imported->Increment();
   if (reorg_depth.has_value()) {
@@ -482,7 +483,8 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
 }
 
 void BeamChain::ImportCachedDescendants(const Root& root) {
-  // Blocks that waited in the cache for this parent, breadth first.
+  // Blocks that waited in the cache for this parent, depth first (a stack): a chain of
+  // descendants imports in order without waiting behind its siblings' subtrees.
   std::vector<Root> ready = block_cache_.GetChildrenCopy(root);
   while (!ready.empty()) {
     const Root child = ready.back();
@@ -555,13 +557,13 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
   }
   absl::flat_hash_set<Root> kept;
   std::vector<std::pair<Slot, Root>> finalized_chain;  // leaves fork choice now
-  size_t pruned = 0;
+  std::vector<Root> dropped;                           // blocks and states pruned
   {
     TieredWriterLock lock(&fc_mu_, kSiteFcPrune);
     for (std::optional<Root> r = finalized.root; r.has_value() && store_->HasBlock(*r); r = store_->ParentRoot(*r)) {
       finalized_chain.emplace_back(*store_->BlockSlot(*r), *r);
     }
-    if (config_.prune_on_finalization) pruned = store_->PruneFinalized();
+    if (config_.prune_on_finalization) dropped = store_->PruneFinalized();
     for (const Root& r : store_->BlockRoots()) kept.insert(r);
   }
   if (config_.db != nullptr) {
@@ -574,24 +576,11 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
       const absl::Status s = config_.db->Finalize(
           finalized, ssz::Encode(block->block), finalized_chain,
           config_.prune_on_finalization ? std::optional<absl::Span<const Root>>(live) : std::nullopt);
-      if (!s.ok()) std::fprintf(stderr, "beamcore: storing finalization failed: %s\n", std::string(s.message()).c_str());
+      if (!s.ok()) StorageFailed(s);
     }
   } else {
     TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexWrite);
     for (const auto& [slot, root] : finalized_chain) finalized_index_[slot] = root;
-  }
-  if (pruned == 0) return;
-  std::vector<Root> dropped;
-  {
-    TieredWriterLock lock(&states_mu_, kSiteStatesPrune);
-    for (auto it = states_.begin(); it != states_.end();) {
-      if (!kept.contains(it->first)) {
-        dropped.push_back(it->first);
-        states_.erase(it++);
-      } else {
-        ++it;
-      }
-    }
   }
   for (const Root& r : dropped) root_to_slot_.Remove(r);
 }
@@ -803,6 +792,7 @@ absl::Status BeamChain::OnTick(uint64_t target) {
 // Duties
 
 absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, ValidatorIndex proposer) {
+  if (absl::Status healthy = CheckStorageHealthy(); !healthy.ok()) return healthy;
   absl::StatusOr<forkchoice::Store::ProductionSnapshot> snapshot = absl::InternalError("unset");
   {
     TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
@@ -815,7 +805,6 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
   absl::StatusOr<forkchoice::ProducedBlock> produced = forkchoice::Store::BuildProduction(*snapshot, crypto_);
   if (!produced.ok()) return produced.status();
   {
-    BorrowedState committed = StatesCommitKeepExisting(produced->block_root, produced->post_state);
     TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
     store_->ImportProducedBlock(*produced);
   }
@@ -840,8 +829,11 @@ ChainHeadInfo BeamChain::HeadInfo() const {
 }
 
 ChainHeadInfo BeamChain::HeadInfoLocked() const {
+  // The Store keeps its safe target in the tree (pruning moves it to the finalized
+  // block); the finalized slot is the floor should that ever not hold.
+  const std::optional<Slot> safe_slot = store_->BlockSlot(store_->safe_target());
   return ChainHeadInfo{store_->time(), Checkpoint{store_->head(), store_->head_slot()},
-                       Checkpoint{store_->safe_target(), *store_->BlockSlot(store_->safe_target())},
+                       Checkpoint{store_->safe_target(), safe_slot.value_or(store_->latest_finalized().slot)},
                        store_->latest_justified(), store_->latest_finalized()};
 }
 
@@ -922,17 +914,11 @@ void BeamChain::HasBlocksBatch(absl::Span<const Root> roots, absl::Span<bool> ou
 }
 
 BorrowedState BeamChain::GetState(const Root& root) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  LockTimer timer(states_mu_.stats(), &kSiteStatesGet);
-  states_mu_.ReaderLock();
-  timer.Acquired();
-  auto it = states_.find(root);
-  if (it == states_.end()) {
-    states_mu_.ReaderUnlock();
-    timer.Released();
-    return BorrowedState();
-  }
+  LockTimer timer;
+  RcState state = states_->LockSharedAndFind(root, &timer);
+  if (state == nullptr) return BorrowedState();
   // The borrow owns the reader lock from here; its hold time ends at its release.
-  return BorrowedState::AdoptStatesShared(&states_mu_, it->second, timer);
+  return BorrowedState::AdoptStatesShared(states_->mutex(), std::move(state), timer);
 }
 
 BorrowedState BeamChain::GetFinalizedState() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -949,11 +935,7 @@ BorrowedState BeamChain::GetFinalizedState() const ABSL_NO_THREAD_SAFETY_ANALYSI
   return BorrowedState::AdoptEventsMutex(&events_mu_, cached_finalized_state_, timer);
 }
 
-RcState BeamChain::ShareState(const Root& root) const {
-  TieredReaderLock lock(&states_mu_, kSiteStatesGet);
-  auto it = states_.find(root);
-  return it == states_.end() ? nullptr : it->second;
-}
+RcState BeamChain::ShareState(const Root& root) const { return states_->Get(root); }
 
 std::optional<Slot> BeamChain::SlotOf(const Root& root) const { return root_to_slot_.Get(root); }
 
@@ -962,10 +944,7 @@ size_t BeamChain::pending_block_count() const {
   return pending_.size();
 }
 
-size_t BeamChain::state_count() const {
-  TieredReaderLock lock(&states_mu_, kSiteStatesCount);
-  return states_.size();
-}
+size_t BeamChain::state_count() const { return states_->size(); }
 
 // ---------------------------------------------------------------------------------
 // Fetch dedup

@@ -2,12 +2,16 @@
 // blocks waiting for their slot or their parent, the caches and the events — behind
 // the per-resource locking design (docs/ARCHITECTURE.md, "Locking").
 //
-// Locks, in tier order (sync/lock_tier.h; simultaneously held locks only increase):
-//   2  block_cache (parents not yet known), invalid_blocks, pending_block_roots
-//   3  states       (RcState per block root; read through BorrowedState)
+// Locks, in tier order (locking/lock_tier.h; simultaneously held locks only increase):
+//   1  finalized_index (finalized slot -> root below the fork-choice tree)
+//   2  block_cache (parents not yet known), invalid_blocks, pending_block_roots,
+//      block_store, connected_peers
 //   4  pending_blocks (future-slot blocks)
 //   5a pubkey_cache  5b root_to_slot  5c events (never two of them together)
 //   6  fork_choice  (the Store)
+//   7  states       (a leaf: RcState per block, owned by the Store, which inserts and
+//                    prunes them with their blocks; read through BorrowedState)
+// The first storage failure (fault_mu_) is a leaf of its own.
 // Signatures, the state transition and proving run with no lock held: the chain
 // snapshots what they need, releases, computes, then commits.
 //
@@ -43,6 +47,7 @@
 #include "forkchoice/store.h"
 #include "metrics/registry.h"
 #include "storage/chain_db.h"
+#include "base/mutex.h"
 #include "locking/locked_map.h"
 #include "locking/tiered_mutex.h"
 #include "wire/messages.h"
@@ -76,6 +81,9 @@ class ChainObserver {
   // A gossip vote from `source` (empty: local or unknown) was processed; `result` is
   // OK or its rejection (consensus/rejection.h), for the host's peer scoring.
   virtual void OnVoteProcessed(const std::string& source, bool aggregate, const absl::Status& result) {}
+  // Something the chain must do failed and nobody else would hear of it (a storage
+  // write: the chain then stops importing, see BeamChain::StorageFault()).
+  virtual void OnFault(const absl::Status& fault) {}
 };
 
 struct ChainConfig {
@@ -112,7 +120,7 @@ struct ChainCrypto {
   const crypto::AggregateProver* prover = nullptr;
 };
 
-// Where a block root came from when a fetch was considered (slice d).
+// What became of a block root considered for fetching (lean_block_fetch_dedup_total).
 enum class FetchOutcome {
   kAlreadyInForkChoice,
   kAlreadyInBlockCache,
@@ -212,7 +220,8 @@ class BeamChain final : private ChainWorkHandler {
   bool HasBlock(const Root& root) const;
   // Presence of every root under one fork-choice lock acquisition.
   void HasBlocksBatch(absl::Span<const Root> roots, absl::Span<bool> out) const;
-  // The post-state of `root`, borrowed under the states lock (shared). Empty if unknown.
+  // The post-state of `root`, borrowed under the states lock (shared; a leaf: take no
+  // other lock while holding the borrow). Empty if unknown.
   BorrowedState GetState(const Root& root) const;
   BorrowedState GetHeadState() const { return GetState(Head().root); }
   // The finalized state: from the states map, else the cached one (events lock).
@@ -223,7 +232,7 @@ class BeamChain final : private ChainWorkHandler {
   size_t pending_block_count() const;
   size_t state_count() const;
 
-  // --- Fetch dedup (slice d) ---
+  // --- Fetch dedup ---
   // Which of `roots` must be fetched: roots already in fork choice, in the block
   // cache or already requested are counted and skipped; the rest are marked pending.
   // The caller reports each returned root's fate with ReportFetch (fetched,
@@ -254,6 +263,12 @@ class BeamChain final : private ChainWorkHandler {
   // role only (IsAggregator() is the current one).
   const ChainConfig& config() const { return config_; }
 
+  // --- Health (any thread) ---
+  // The storage write that failed, if one did. From then on the chain refuses to
+  // import or produce blocks (FailedPrecondition): what it cannot store it must not
+  // count as if it had (a restart would lose it while peers believe we have it).
+  std::optional<absl::Status> StorageFault() const ABSL_LOCKS_EXCLUDED(fault_mu_);
+
   // --- Runtime role (any thread, lock-free) ---
   // The aggregator role: starts as config().is_aggregator and can be switched at run
   // time (the lean API's POST /lean/v0/admin/aggregator). The chain reads it on every
@@ -282,13 +297,16 @@ class BeamChain final : private ChainWorkHandler {
 
   absl::Status ImportBlock(const SignedBlock& block, const Root& root);
   void ImportCachedDescendants(const Root& root);
-  BorrowedState StatesCommitKeepExisting(const Root& root, RcState state) ABSL_LOCKS_EXCLUDED(states_mu_);
-  void AfterImport(const Root& root, Slot slot) ABSL_LOCKS_EXCLUDED(fc_mu_, states_mu_, events_mu_);
-  void FinalizationFollowup(const Checkpoint& finalized) ABSL_LOCKS_EXCLUDED(fc_mu_, states_mu_, events_mu_);
+  void AfterImport(const Root& root, Slot slot) ABSL_LOCKS_EXCLUDED(fc_mu_, events_mu_);
+  void FinalizationFollowup(const Checkpoint& finalized) ABSL_LOCKS_EXCLUDED(fc_mu_, events_mu_);
   bool AddPendingBlock(const SignedBlock& block, const Root& root) ABSL_LOCKS_EXCLUDED(pending_mu_);
   void MarkInvalid(const Root& root, const absl::Status& why);
   Root BlockRootOf(const SignedBlock& block, std::optional<Root> root, const char* site);
   void UpdateSlotGauges(const ChainHeadInfo& info);
+  // Records a storage write failure (the first one sticks) and tells the observer.
+  void StorageFailed(const absl::Status& why) ABSL_LOCKS_EXCLUDED(fault_mu_);
+  // FailedPrecondition once storage failed; OK otherwise.
+  absl::Status CheckStorageHealthy() const ABSL_LOCKS_EXCLUDED(fault_mu_);
   ChainHeadInfo HeadInfoLocked() const ABSL_SHARED_LOCKS_REQUIRED(fc_mu_);
   // Blocks on the chain of `old_head` that are not on the chain of `new_head` (the
   // blocks a head change rolls back).
@@ -318,16 +336,21 @@ class BeamChain final : private ChainWorkHandler {
   bool replaying_ = false;  // Create() only, before any other thread sees the chain
   ConnectedPeers peers_;
 
-  // Tier 3.
-  mutable TieredSharedMutex states_mu_;
-  absl::flat_hash_map<Root, RcState> states_ ABSL_GUARDED_BY(states_mu_);
+  // A leaf: the first storage failure (StorageFault()).
+  mutable Mutex fault_mu_;
+  std::optional<absl::Status> storage_fault_ ABSL_GUARDED_BY(fault_mu_);
+
+  // Tier 7 (a leaf): the block post-states, owned by the Store (forkchoice/
+  // state_table.h), which inserts and prunes them with their blocks; thread-safe, so
+  // readers use it without the fork-choice lock. Set once in Create().
+  const forkchoice::StateTable* states_ = nullptr;
 
   // Tier 4.
   struct PendingBlock {
     SignedBlock block;
     Root root;
   };
-  mutable TieredMutex pending_mu_ ABSL_ACQUIRED_AFTER(states_mu_);
+  mutable TieredMutex pending_mu_;
   std::deque<PendingBlock> pending_ ABSL_GUARDED_BY(pending_mu_);
   absl::flat_hash_set<Root> pending_roots_ ABSL_GUARDED_BY(pending_mu_);
 
@@ -335,14 +358,14 @@ class BeamChain final : private ChainWorkHandler {
   LockedMap<Root, Slot> root_to_slot_{"root_to_slot", kRootToSlotTier};
 
   // Tier 5c.
-  mutable TieredMutex events_mu_ ABSL_ACQUIRED_AFTER(states_mu_, pending_mu_);
+  mutable TieredMutex events_mu_ ABSL_ACQUIRED_AFTER(pending_mu_);
   Checkpoint last_emitted_justified_ ABSL_GUARDED_BY(events_mu_);
   Checkpoint last_emitted_finalized_ ABSL_GUARDED_BY(events_mu_);
   Root last_emitted_head_ ABSL_GUARDED_BY(events_mu_);
   RcState cached_finalized_state_ ABSL_GUARDED_BY(events_mu_);
 
   // Tier 6.
-  mutable TieredSharedMutex fc_mu_ ABSL_ACQUIRED_AFTER(states_mu_, pending_mu_, events_mu_);
+  mutable TieredSharedMutex fc_mu_ ABSL_ACQUIRED_AFTER(pending_mu_, events_mu_);
   std::unique_ptr<forkchoice::Store> store_ ABSL_GUARDED_BY(fc_mu_);
 
   // Metrics (resolved once).

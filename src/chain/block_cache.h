@@ -17,7 +17,7 @@
 // return owned copies made under the lock. ForEachBlock() and CollectReadyCachedBlocks()
 // run caller code under the lock; that code gets references valid only during the
 // call, must not call back into the cache (self-deadlock), and must not take any lock
-// of tier <= 2 (sync/lock_tier.h; debug and sanitizer builds abort if it does).
+// of tier <= 2 (locking/lock_tier.h; debug and sanitizer builds abort if it does).
 //
 // At most kMaxCachedBlocks blocks are cached; Insert() beyond that fails with
 // ResourceExhausted rather than evicting (the caller decides what to drop, typically

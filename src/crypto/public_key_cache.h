@@ -1,6 +1,6 @@
 // PublicKeyCache: decoded XMSS public keys by (validator index, role), reused across
 // verifications. Thread-safe: lookups take a shared lock, inserts an exclusive one.
-// Its lock is tier 5a of the chain's hierarchy (sync/lock_tier.h): callers hold no
+// Its lock is tier 5a of the chain's hierarchy (locking/lock_tier.h): callers hold no
 // other tier-5 lock and nothing above tier 4 while calling in.
 
 #ifndef BEAMCORE_CRYPTO_PUBLIC_KEY_CACHE_H_

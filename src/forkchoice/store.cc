@@ -43,7 +43,7 @@ absl::flat_hash_map<ValidatorIndex, const PayloadPool::Entry*> ExtractLatestVote
 
 absl::StatusOr<std::unique_ptr<Store>> Store::FromAnchor(State anchor_state, const Block& anchor_block,
                                                          std::optional<ValidatorIndex> validator_index,
-                                                         const StoreCrypto& crypto) {
+                                                         const StoreCrypto& crypto, LockMetrics* lock_metrics) {
   const Root state_root = ssz::HashTreeRoot(anchor_state);
   if (anchor_block.state_root != state_root) {
     return Reject(RejectionReason::kANCHOR_STATE_ROOT_MISMATCH,
@@ -51,11 +51,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::FromAnchor(State anchor_state, con
                                Hex(state_root)));
   }
   const Root anchor_root = ssz::HashTreeRoot(anchor_block);
-  return std::unique_ptr<Store>(new Store(std::move(anchor_state), anchor_block, anchor_root, validator_index, crypto));
+  return std::unique_ptr<Store>(
+      new Store(std::move(anchor_state), anchor_block, anchor_root, validator_index, crypto, lock_metrics));
 }
 
 Store::Store(State anchor_state, const Block& anchor_block, const Root& anchor_root,
-             std::optional<ValidatorIndex> validator_index, const StoreCrypto& crypto)
+             std::optional<ValidatorIndex> validator_index, const StoreCrypto& crypto, LockMetrics* lock_metrics)
     : time_(anchor_block.slot * consensus::kIntervalsPerSlot),
       config_(anchor_state.config),
       head_(anchor_root),
@@ -63,6 +64,7 @@ Store::Store(State anchor_state, const Block& anchor_block, const Root& anchor_r
       latest_justified_{anchor_root, anchor_block.slot},
       latest_finalized_{anchor_root, anchor_block.slot},
       validator_index_(validator_index),
+      states_(lock_metrics),
       crypto_(crypto) {
   if (crypto_.key_cache == nullptr) {
     own_key_cache_ = std::make_unique<crypto::PublicKeyCache>();
@@ -89,11 +91,6 @@ std::optional<Root> Store::ParentRoot(const Root& root) const {
   std::optional<ProtoArray::Index> i = proto_.IndexOf(root);
   if (!i) return std::nullopt;
   return proto_.parent_root(*i);
-}
-
-std::shared_ptr<const State> Store::StateOf(const Root& root) const {
-  auto it = states_.find(root);
-  return it == states_.end() ? nullptr : it->second;
 }
 
 std::vector<Root> Store::BlockRoots() const {
@@ -233,7 +230,7 @@ void Store::UpdateHead() {
   head_ = proto_.root(head);
 
   // Keep the finalized checkpoint on the head's chain.
-  const Slot finalized_slot = states_.at(head_)->latest_finalized.slot;
+  const Slot finalized_slot = HeadState().latest_finalized.slot;
   const ProtoArray::Index f = proto_.AncestorAtOrBelowSlot(head, finalized_slot);
   // A fresh checkpoint-sync anchor has no block at that slot: keep the trusted anchor.
   if (f != ProtoArray::kNone && proto_.slot(f) == finalized_slot) {
@@ -242,7 +239,7 @@ void Store::UpdateHead() {
 }
 
 void Store::UpdateSafeTarget() {
-  const uint64_t num_validators = states_.at(head_)->validators.size();
+  const uint64_t num_validators = HeadState().validators.size();
   const int64_t min_score = static_cast<int64_t>((num_validators * 2 + 2) / 3);
   const ProtoArray::Index start = NodeOf(latest_justified_.root);
   // Weights from the pending pool only.
@@ -282,7 +279,7 @@ size_t Store::PruneAttestationPools(Slot current_slot, uint64_t retention_slots)
   }
   // The head chain's justified checkpoint is what a block on it builds on (it can be
   // older than the store's, which may come from a fork that lost).
-  const Slot justified_slot = std::min(latest_justified_.slot, states_.at(head_)->latest_justified.slot);
+  const Slot justified_slot = std::min(latest_justified_.slot, HeadState().latest_justified.slot);
   KnownEraseIf([&](const PayloadPool::Entry& e) {
     if (!expired(e.data) && e.data.source.slot >= justified_slot) return false;
     for (const SingleMessageAggregate& proof : e.values) {
@@ -298,7 +295,7 @@ size_t Store::PruneAttestationPools(Slot current_slot, uint64_t retention_slots)
 
 Store::AggregationPlan Store::PlanAggregation() const {
   AggregationPlan plan;
-  plan.head_state = states_.at(head_);
+  plan.head_state = states_.Get(head_);
   // Data with fresh evidence, in the spec's order: pending proofs, then raw votes.
   std::vector<const AttestationData*> order;
   absl::flat_hash_set<AttestationData> seen;
@@ -591,7 +588,7 @@ absl::Status Store::VerifyBlockSignatures(const SignedBlock& signed_block, const
 
 void Store::InsertBlock(const Root& root, const Block& block, std::shared_ptr<const State> post_state) {
   proto_.Insert(root, block.parent_root, block.slot);
-  states_[root] = std::move(post_state);
+  states_.InsertKeepExisting(root, std::move(post_state));
   votes_.OnBlockInserted(root);
 }
 
@@ -660,7 +657,7 @@ absl::Status Store::OnBlock(const SignedBlock& signed_block, BlockProofCheck pro
 Checkpoint Store::GetAttestationTarget(TargetFinality finality) const {
   ProtoArray::Index target = NodeOf(head_);
   const Slot finalized_slot = finality == TargetFinality::kHeadState
-                                  ? std::min(latest_finalized_.slot, states_.at(head_)->latest_finalized.slot)
+                                  ? std::min(latest_finalized_.slot, HeadState().latest_finalized.slot)
                                   : latest_finalized_.slot;
   // A safe target below the finalized block is gone after pruning (the spec keeps every
   // block); the finalized slot bounds the walk then, exactly as the max() would.
@@ -682,14 +679,14 @@ AttestationData Store::ProduceAttestationData(Slot slot, TargetFinality finality
   data.slot = slot;
   data.head = Checkpoint{head_, head_slot()};
   data.target = GetAttestationTarget(finality);
-  data.source = states_.at(head_)->latest_justified;
+  data.source = HeadState().latest_justified;
   if (data.source.root.IsZero()) data.source.root = head_;  // genesis placeholder
   return data;
 }
 
 absl::StatusOr<Store::ProductionSnapshot> Store::PrepareProduction(Slot slot, ValidatorIndex proposer) {
   // The registry is fixed in this fork, so the proposer can be checked before time moves.
-  const uint64_t n = states_.at(head_)->validators.size();
+  const uint64_t n = HeadState().validators.size();
   if (n == 0 || proposer != slot % n) {
     return Reject(RejectionReason::kWRONG_PROPOSER,
                   absl::StrCat("validator ", proposer, " is not the proposer of slot ", slot));
@@ -703,7 +700,7 @@ absl::StatusOr<Store::ProductionSnapshot> Store::PrepareProduction(Slot slot, Va
   snap.slot = slot;
   snap.proposer = proposer;
   snap.parent_root = head_;
-  snap.parent_state = states_.at(head_);
+  snap.parent_state = states_.Get(head_);
   auto known = std::make_shared<absl::flat_hash_set<Root>>();
   for (const Root& r : BlockRoots()) known->insert(r);
   snap.known_blocks = std::move(known);
@@ -760,23 +757,19 @@ absl::StatusOr<ProducedBlock> Store::ProduceBlock(Slot slot, ValidatorIndex prop
 // ---------------------------------------------------------------------------------
 // Pruning
 
-size_t Store::PruneFinalized() {
+std::vector<Root> Store::PruneFinalized() {
   const std::optional<ProtoArray::Index> finalized = proto_.IndexOf(latest_finalized_.root);
   const std::optional<ProtoArray::Index> justified = proto_.IndexOf(latest_justified_.root);
-  if (!finalized || !justified || *finalized == 0 || !proto_.IsAncestorOrSelf(*finalized, *justified)) return 0;
-  const size_t before = proto_.size();
+  if (!finalized || !justified || *finalized == 0 || !proto_.IsAncestorOrSelf(*finalized, *justified)) return {};
   votes_.Sync(proto_);
   const std::vector<ProtoArray::Index> remap = proto_.Prune(*finalized);
   votes_.RemapAfterPrune(remap);
   known_payloads_.ForEachMutable([](PayloadPool::Entry& e) { e.head_node = -2; });  // indices moved
-  for (auto it = states_.begin(); it != states_.end();) {
-    if (!proto_.Contains(it->first)) {
-      states_.erase(it++);
-    } else {
-      ++it;
-    }
-  }
-  return before - proto_.size();
+  // A safe target below the finalized block (or on a pruned fork) is gone now; until
+  // the next interval-3 update the finalized block stands in for it, which bounds the
+  // attestation target walk exactly as the spec's max() with the finalized slot does.
+  if (!proto_.Contains(safe_target_)) safe_target_ = latest_finalized_.root;
+  return states_.EraseIf([&](const Root& root) { return !proto_.Contains(root); });
 }
 
 }  // namespace beam::forkchoice

@@ -7,8 +7,9 @@
 // post-states are kept as the spec keeps them (all of them) until PruneFinalized(),
 // which a node calls to drop what finalization made unreachable.
 //
-// Thread-compatible: the owner (BeamChain's chain worker) serialises all calls. The
-// states it hands out are immutable and shared, safe to read from any thread.
+// Thread-compatible: the owner (BeamChain's chain worker) serialises all calls, except
+// StateOf() and states(), which are thread-safe. The states it hands out are immutable
+// and shared, safe to read from any thread.
 
 #ifndef BEAMCORE_FORKCHOICE_STORE_H_
 #define BEAMCORE_FORKCHOICE_STORE_H_
@@ -31,6 +32,7 @@
 #include "crypto/verifier.h"
 #include "forkchoice/attestation_pool.h"
 #include "forkchoice/proto_array.h"
+#include "forkchoice/state_table.h"
 #include "forkchoice/vote_tracker.h"
 #include "validator/attestation_selection.h"
 
@@ -72,9 +74,11 @@ class Store {
  public:
   // create_store: ANCHOR_STATE_ROOT_MISMATCH unless anchor_block.state_root is the
   // anchor state's root. The anchor is both justified and finalized.
+  // `lock_metrics` (optional, must outlive the store) records the states lock.
   static absl::StatusOr<std::unique_ptr<Store>> FromAnchor(State anchor_state, const Block& anchor_block,
                                                            std::optional<ValidatorIndex> validator_index,
-                                                           const StoreCrypto& crypto);
+                                                           const StoreCrypto& crypto,
+                                                           LockMetrics* lock_metrics = nullptr);
 
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -195,7 +199,11 @@ class Store {
   bool HasBlock(const Root& root) const { return proto_.Contains(root); }
   std::optional<Slot> BlockSlot(const Root& root) const;
   std::optional<Root> ParentRoot(const Root& root) const;
-  std::shared_ptr<const State> StateOf(const Root& root) const;
+  // The post-state of a block in the store, or null. Thread-safe (the states table has
+  // its own lock), unlike the rest of the Store.
+  std::shared_ptr<const State> StateOf(const Root& root) const { return states_.Get(root); }
+  // The block post-states (their only owner): readers on any thread use it directly.
+  const StateTable& states() const { return states_; }
   std::vector<Root> BlockRoots() const;  // unordered
   size_t block_count() const { return proto_.size(); }
   // compute_block_weights: weight of every block above the finalized slot.
@@ -220,12 +228,13 @@ class Store {
 
   // Drops blocks and states that are not the finalized block or its descendants,
   // keeping the spec's answers for everything still reachable. Does nothing unless
-  // the justified block descends from the finalized one. Returns the number dropped.
-  size_t PruneFinalized();
+  // the justified block descends from the finalized one. Returns the roots dropped.
+  std::vector<Root> PruneFinalized();
 
  private:
   Store(State anchor_state, const Block& anchor_block, const Root& anchor_root,
-        std::optional<ValidatorIndex> validator_index, const StoreCrypto& crypto);
+        std::optional<ValidatorIndex> validator_index, const StoreCrypto& crypto, LockMetrics* lock_metrics);
+  const State& HeadState() const { return *states_.Get(head_); }  // the head always has one
 
   void TickInterval(bool has_proposal, bool is_aggregator, std::vector<SignedAggregatedAttestation>* out);
   void PruneStaleAttestationData();
@@ -255,7 +264,7 @@ class Store {
   std::optional<ValidatorIndex> validator_index_;
 
   ProtoArray proto_;
-  absl::flat_hash_map<Root, std::shared_ptr<const State>> states_;
+  StateTable states_;
   SignaturePool signatures_;
   PayloadPool new_payloads_;
   PayloadPool known_payloads_;

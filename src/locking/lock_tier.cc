@@ -12,6 +12,7 @@ struct Held {
   const void* lock;
   const char* name;
   LockTier tier;
+  bool shared;
 };
 
 constexpr int kMaxHeld = 32;
@@ -28,7 +29,7 @@ thread_local int held_count = 0;
 
 }  // namespace
 
-void OnAcquire(const void* lock, const char* name, LockTier tier) {
+void OnAcquire(const void* lock, const char* name, LockTier tier, bool shared) {
   for (int i = 0; i < held_count; ++i) {
     const Held& h = held[i];
     if (h.tier.level == 5 && tier.level == 5) Violation("tier-5 siblings are never held together", h, name, tier);
@@ -38,15 +39,24 @@ void OnAcquire(const void* lock, const char* name, LockTier tier) {
     std::fprintf(stderr, "beamcore: more than %d tiered locks held by one thread\n", kMaxHeld);
     std::abort();
   }
-  held[held_count++] = Held{lock, name, tier};
+  held[held_count++] = Held{lock, name, tier, shared};
 }
 
-void OnTryAcquired(const void* lock, const char* name, LockTier tier) {
+void OnTryAcquired(const void* lock, const char* name, LockTier tier, bool shared) {
   if (held_count == kMaxHeld) {
     std::fprintf(stderr, "beamcore: more than %d tiered locks held by one thread\n", kMaxHeld);
     std::abort();
   }
-  held[held_count++] = Held{lock, name, tier};
+  held[held_count++] = Held{lock, name, tier, shared};
+}
+
+void AssertHeld(const void* lock, const char* name, bool shared_is_enough) {
+  for (int i = 0; i < held_count; ++i) {
+    if (held[i].lock == lock && (shared_is_enough || !held[i].shared)) return;
+  }
+  std::fprintf(stderr, "beamcore: lock \"%s\" is not held %sby this thread where it must be\n", name,
+               shared_is_enough ? "" : "exclusively ");
+  std::abort();
 }
 
 void OnRelease(const void* lock) {

@@ -18,7 +18,7 @@
 //
 // Callbacks run under a lock of the map's tier (kNetworkTier unless the constructor
 // says otherwise), so they must not call back into the same map (self-deadlock) nor
-// take another lock of the same or a lower tier (sync/lock_tier.h; caught at run time
+// take another lock of the same or a lower tier (locking/lock_tier.h; caught at run time
 // in debug and sanitizer builds).
 //
 // The lock is a TieredMutex taken with its bare, untimed Lock()/Unlock(): these maps

@@ -1,8 +1,8 @@
 // TieredMutex and TieredSharedMutex: the chain's locks. Each has a name and a tier
-// (sync/lock_tier.h, checked in debug and sanitizer builds), carries wait/hold
-// statistics per call site (sync/lock_timer.h), and is annotated for Clang's
-// -Wthread-safety. Built on std::mutex / std::shared_mutex so that TSan understands
-// them.
+// (locking/lock_tier.h, checked in debug and sanitizer builds), carries wait/hold
+// statistics per call site (locking/lock_timer.h), and is annotated for Clang's
+// -Wthread-safety. Built on a glibc adaptive pthread mutex and std::shared_mutex, which
+// TSan understands (Debian's Abseil is not built for TSan).
 //
 // The RAII guards take a LockSite and time the acquisition; the bare Lock()/Unlock()
 // calls are for primitives (LockedMap) whose callers want no timing cost.
@@ -45,90 +45,99 @@ class AdaptiveMutex {
   pthread_mutex_t mu_;
 };
 
-class ABSL_LOCKABLE TieredMutex {
+// What every tiered lock carries: its name and tier, its statistics and their
+// registration with the metrics.
+class TieredLockIdentity {
  public:
-  // `metrics` (optional) exports this lock's statistics; it must outlive the lock.
-  TieredMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
-      : name_(name), tier_(tier), stats_(name), metrics_(metrics) {
-    if (metrics_ != nullptr) metrics_->Register(&stats_);
-  }
-  ~TieredMutex() {
-    if (metrics_ != nullptr) metrics_->Unregister(&stats_);
-  }
-  TieredMutex(const TieredMutex&) = delete;
-  TieredMutex& operator=(const TieredMutex&) = delete;
-
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    lock_order::OnAcquire(this, name_, tier_);
-    mu_.lock();
-  }
-  void Unlock() ABSL_UNLOCK_FUNCTION() {
-    mu_.unlock();
-    lock_order::OnRelease(this);
-  }
-  bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!mu_.try_lock()) return false;
-    lock_order::OnTryAcquired(this, name_, tier_);
-    return true;
-  }
-  void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() {}
-
   const char* name() const { return name_; }
   LockTier tier() const { return tier_; }
   LockStats* stats() { return &stats_; }
+
+ protected:
+  // `metrics` (optional) exports this lock's statistics; it must outlive the lock.
+  TieredLockIdentity(const char* name, LockTier tier, LockMetrics* metrics)
+      : name_(name), tier_(tier), stats_(name), metrics_(metrics) {
+    if (metrics_ != nullptr) metrics_->Register(&stats_);
+  }
+  ~TieredLockIdentity() {
+    if (metrics_ != nullptr) metrics_->Unregister(&stats_);
+  }
+  TieredLockIdentity(const TieredLockIdentity&) = delete;
+  TieredLockIdentity& operator=(const TieredLockIdentity&) = delete;
+
+  // The lock-order bookkeeping around an acquisition or a release of `self`.
+  void BeforeAcquire(const void* self, bool shared = false) const {
+    lock_order::OnAcquire(self, name_, tier_, shared);
+  }
+  void AfterTryAcquire(const void* self) const { lock_order::OnTryAcquired(self, name_, tier_); }
+  static void AfterRelease(const void* self) { lock_order::OnRelease(self); }
+  void CheckHeld(const void* self, bool shared_is_enough) const {
+    lock_order::AssertHeld(self, name_, shared_is_enough);
+  }
 
  private:
   const char* const name_;
   const LockTier tier_;
   LockStats stats_;
   LockMetrics* const metrics_;
-  AdaptiveMutex mu_;
 };
 
-class ABSL_LOCKABLE TieredSharedMutex {
+class ABSL_LOCKABLE TieredMutex : public TieredLockIdentity {
  public:
-  TieredSharedMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
-      : name_(name), tier_(tier), stats_(name), metrics_(metrics) {
-    if (metrics_ != nullptr) metrics_->Register(&stats_);
-  }
-  ~TieredSharedMutex() {
-    if (metrics_ != nullptr) metrics_->Unregister(&stats_);
-  }
-  TieredSharedMutex(const TieredSharedMutex&) = delete;
-  TieredSharedMutex& operator=(const TieredSharedMutex&) = delete;
+  TieredMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
+      : TieredLockIdentity(name, tier, metrics) {}
 
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    lock_order::OnAcquire(this, name_, tier_);
+    BeforeAcquire(this);
     mu_.lock();
   }
   void Unlock() ABSL_UNLOCK_FUNCTION() {
     mu_.unlock();
-    lock_order::OnRelease(this);
+    AfterRelease(this);
+  }
+  bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
+    if (!mu_.try_lock()) return false;
+    AfterTryAcquire(this);
+    return true;
+  }
+  // With lock checks on (debug and sanitizer builds), aborts unless this thread holds it.
+  void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() { CheckHeld(this, false); }
+
+ private:
+  AdaptiveMutex mu_;
+};
+
+class ABSL_LOCKABLE TieredSharedMutex : public TieredLockIdentity {
+ public:
+  TieredSharedMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
+      : TieredLockIdentity(name, tier, metrics) {}
+
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+    BeforeAcquire(this);
+    mu_.lock();
+  }
+  void Unlock() ABSL_UNLOCK_FUNCTION() {
+    mu_.unlock();
+    AfterRelease(this);
   }
   void ReaderLock() ABSL_SHARED_LOCK_FUNCTION() {
-    lock_order::OnAcquire(this, name_, tier_);
+    BeforeAcquire(this, /*shared=*/true);
     mu_.lock_shared();
   }
   void ReaderUnlock() ABSL_UNLOCK_FUNCTION() {
     mu_.unlock_shared();
-    lock_order::OnRelease(this);
+    AfterRelease(this);
   }
   bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
     if (!mu_.try_lock()) return false;
-    lock_order::OnTryAcquired(this, name_, tier_);
+    AfterTryAcquire(this);
     return true;
   }
-  void AssertReaderHeld() const ABSL_ASSERT_SHARED_LOCK() {}
-
-  const char* name() const { return name_; }
-  LockTier tier() const { return tier_; }
-  LockStats* stats() { return &stats_; }
+  // With lock checks on, abort unless this thread holds it (exclusively / at all).
+  void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() { CheckHeld(this, false); }
+  void AssertReaderHeld() const ABSL_ASSERT_SHARED_LOCK() { CheckHeld(this, true); }
 
  private:
-  const char* const name_;
-  const LockTier tier_;
-  LockStats stats_;
-  LockMetrics* const metrics_;
   std::shared_mutex mu_;
 };
 

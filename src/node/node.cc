@@ -77,6 +77,12 @@ class Node::Events final : public chain::ChainObserver {
                        absl::StrCat(aggregate ? "invalid aggregate: " : "invalid attestation: ", result.message()));
     }
   }
+  void OnFault(const absl::Status& fault) override {
+    node_->log_.Log(LogLevel::kError, std::string(fault.message()));
+    MutexLock lock(&node_->health_mu_);
+    ++node_->faults_;
+    node_->last_fault_ = std::string(fault.message());
+  }
   void OnJustified(const consensus::Checkpoint& c) override {
     node_->log_.Log(LogLevel::kInfo, absl::StrCat("justified slot ", c.slot, " root ", ssz::ToHex(c.root)));
   }
@@ -147,6 +153,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeOptions options) {
         std::make_unique<ClockDriver>(options.clock, genesis_time, [raw](uint64_t interval) { (void)raw->Tick(interval); });
   }
   return node;
+}
+
+NodeHealth Node::Health() const {
+  NodeHealth health;
+  health.storage_failed = chain_->StorageFault().has_value();
+  MutexLock lock(&health_mu_);
+  health.faults = faults_;
+  health.last_fault = last_fault_;
+  return health;
 }
 
 absl::Status Node::Tick(uint64_t interval) {

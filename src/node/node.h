@@ -23,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/mutex.h"
 #include "chain/beam_chain.h"
 #include "consensus/types/block.h"
 #include "consensus/types/state.h"
@@ -37,6 +38,14 @@
 #include "storage/chain_db.h"
 
 namespace beam::node {
+
+// What the host can ask about the node's own failures (each was also logged as an
+// error). Storage failing stops the node from importing and producing blocks.
+struct NodeHealth {
+  bool storage_failed = false;
+  uint64_t faults = 0;     // failures reported so far
+  std::string last_fault;  // the last one's message; empty if none
+};
 
 struct NodeOptions {
   // The anchor: a state and its block; without a block, the block the state's latest
@@ -101,6 +110,7 @@ class Node {
 
   // --- Reads ---
   chain::ChainHeadInfo HeadInfo() const { return chain_->HeadInfo(); }
+  NodeHealth Health() const ABSL_LOCKS_EXCLUDED(health_mu_);
   std::string MetricsText() const { return registry_.RenderText(); }
   chain::BeamChain& chain() { return *chain_; }
   const chain::BeamChain& chain() const { return *chain_; }
@@ -124,6 +134,9 @@ class Node {
   std::unique_ptr<storage::ChainDb> db_;  // outlives the chain
   std::unique_ptr<chain::BeamChain> chain_;
   std::unique_ptr<PeerSync> sync_;
+  mutable Mutex health_mu_;  // a leaf
+  uint64_t faults_ ABSL_GUARDED_BY(health_mu_) = 0;
+  std::string last_fault_ ABSL_GUARDED_BY(health_mu_);
   std::unique_ptr<ClockDriver> clock_driver_;  // last: stopped first
 };
 

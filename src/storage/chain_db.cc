@@ -391,6 +391,19 @@ bool ChainDb::HasState(const ssz::Root& root) const {
   return st.Step() == SQLITE_ROW;
 }
 
+absl::Status ChainDb::FreezeSizeForTesting() {
+  MutexLock lock(&mu_);
+  sqlite3_stmt* stmt = nullptr;
+  int64_t pages = 0;
+  if (sqlite3_prepare_v2(db_, "PRAGMA page_count", -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    pages = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  // Checkpoint the WAL first: writes then need new pages in the main file.
+  if (absl::Status s = Exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)"); !s.ok()) return s;
+  return Exec(db_, absl::StrCat("PRAGMA max_page_count = ", pages).c_str());
+}
+
 absl::Status ChainDb::CheckIntegrity() const {
   MutexLock lock(&mu_);
   Statement st(db_, "PRAGMA integrity_check");

@@ -97,6 +97,9 @@ class ChainDb {
   bool HasState(const ssz::Root& root) const ABSL_LOCKS_EXCLUDED(mu_);
   // SQLite's PRAGMA integrity_check: OK, or DataLoss with its report.
   absl::Status CheckIntegrity() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Tests: caps the database at its current size, so that the next write that needs a
+  // new page fails (SQLITE_FULL), as on a full disk.
+  absl::Status FreezeSizeForTesting() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   ChainDb(int lock_fd, sqlite3* db) : lock_fd_(lock_fd), db_(db) {}

@@ -77,7 +77,7 @@ TEST_F(BeamChainTest, InlineImportFinalizesAndPrunes) {
   for (const char* series : {"lean_head_slot", "lean_latest_finalized_slot", "lean_state_transition_time_seconds_bucket",
                              "lean_pending_blocks_drain_iters_bucket", "beamcore_lock_hold_seconds_bucket{lock=\"states\"",
                              "beamcore_lock_wait_seconds_bucket{lock=\"fork_choice\"",
-                             "beamcore_node_mutex_hold_time_seconds_bucket{site=\"onBlock.commit\""}) {
+                             "beamcore_node_mutex_hold_time_seconds_bucket{site=\"states.insert\""}) {
     EXPECT_NE(text.find(series), std::string::npos) << series;
   }
 }

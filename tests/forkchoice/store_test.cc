@@ -274,7 +274,7 @@ TEST_F(StoreTest, PruneFinalizedDropsDeadForksAndKeepsTheHead) {
   ASSERT_GT(follower->latest_finalized().slot, 2u);
   const Root head = follower->head();
   const size_t before = follower->block_count();
-  const size_t dropped = follower->PruneFinalized();
+  const size_t dropped = follower->PruneFinalized().size();
   EXPECT_GT(dropped, 1u);  // the side block and the finalized block's ancestors
   EXPECT_EQ(follower->block_count(), before - dropped);
   EXPECT_FALSE(follower->HasBlock(side->block_root));
@@ -287,6 +287,26 @@ TEST_F(StoreTest, PruneFinalizedDropsDeadForksAndKeepsTheHead) {
   ASSERT_TRUE(follower->OnTick(13 * 5, true, false).ok());
   ASSERT_TRUE(follower->OnBlock(SignedBlock{next, {}}, BlockProofCheck::kSkipProofOnly).ok());
   EXPECT_EQ(follower->head(), producer_->head());
+}
+
+// A node that catches up imports blocks that finalize far past its last interval-3
+// tick: pruning drops the safe target it had, and the safe target must still name a
+// block of the tree (HeadInfo reads its slot).
+TEST_F(StoreTest, PruningNeverLeavesTheSafeTargetOutsideTheTree) {
+  std::vector<Block> blocks;
+  for (Slot slot = 1; slot <= 12; ++slot) blocks.push_back(ProposeAndVote(*producer_, slot));
+  std::unique_ptr<Store> follower = MakeStore();
+  ASSERT_TRUE(follower->OnTick(12 * 5, true, false).ok());  // the safe target stays the anchor
+  const Root old_safe_target = follower->safe_target();
+  for (const Block& block : blocks) {
+    ASSERT_TRUE(follower->OnBlock(SignedBlock{block, {}}, BlockProofCheck::kSkipProofOnly).ok()) << block.slot;
+  }
+  ASSERT_GT(follower->latest_finalized().slot, 0u);
+  ASSERT_FALSE(follower->PruneFinalized().empty());
+  ASSERT_FALSE(follower->HasBlock(old_safe_target));  // the anchor went with the pruning
+  EXPECT_TRUE(follower->HasBlock(follower->safe_target()));
+  EXPECT_TRUE(follower->BlockSlot(follower->safe_target()).has_value());
+  EXPECT_EQ(follower->safe_target(), follower->latest_finalized().root);
 }
 
 TEST(SelectProofsForCoverageTest, GreedyCoverPrefersPriorityPool) {

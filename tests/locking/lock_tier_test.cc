@@ -26,11 +26,16 @@ void HoldBoth(TieredMutex* first, TieredMutex* second) {
 TEST(LockTierDeathTest, LowerTierWhileHoldingHigherAborts) {
 #if defined(BEAM_LOCK_CHECKS) && BEAM_LOCK_CHECKS
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  TieredMutex states("states_lock", kStatesTier);
+  TieredMutex network("network_lock", kNetworkTier);
   TieredMutex pending("pending_blocks_lock", kPendingBlocksTier);
-  EXPECT_DEATH(HoldBoth(&pending, &states),
-               "tiers must increase: taking \"states_lock\" \\(tier 3 *\\) while holding "
+  EXPECT_DEATH(HoldBoth(&pending, &network),
+               "tiers must increase: taking \"network_lock\" \\(tier 2 *\\) while holding "
                "\"pending_blocks_lock\" \\(tier 4 *\\)");
+  // The states lock is a leaf above fork choice: nothing may be taken under it.
+  TieredMutex states("states_lock", kStatesTier);
+  TieredMutex fork_choice("fork_choice_lock", kForkChoiceTier);
+  EXPECT_DEATH(HoldBoth(&states, &fork_choice),
+               "taking \"fork_choice_lock\" \\(tier 6 *\\) while holding \"states_lock\" \\(tier 7 *\\)");
 #else
   GTEST_SKIP() << "lock order checks are compiled out (BEAM_LOCK_CHECKS is off in release builds)";
 #endif
@@ -62,6 +67,25 @@ TEST(LockTierDeathTest, SameTierTwiceAborts) {
 #endif
 }
 
+TEST(LockTierDeathTest, AssertHeldChecksThisThreadsHolds) {
+#if defined(BEAM_LOCK_CHECKS) && BEAM_LOCK_CHECKS
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TieredMutex pending("pending_blocks_lock", kPendingBlocksTier);
+  TieredSharedMutex fork_choice("fork_choice_lock", kForkChoiceTier);
+  EXPECT_DEATH(pending.AssertHeld(), "\"pending_blocks_lock\" is not held exclusively by this thread");
+  pending.Lock();
+  pending.AssertHeld();  // fine
+  pending.Unlock();
+  fork_choice.ReaderLock();
+  fork_choice.AssertReaderHeld();  // fine
+  EXPECT_DEATH(fork_choice.AssertHeld(), "\"fork_choice_lock\" is not held exclusively");
+  fork_choice.ReaderUnlock();
+  EXPECT_DEATH(fork_choice.AssertReaderHeld(), "\"fork_choice_lock\" is not held by this thread");
+#else
+  GTEST_SKIP() << "lock order checks are compiled out (BEAM_LOCK_CHECKS is off in release builds)";
+#endif
+}
+
 TEST(LockTierTest, IncreasingOrderIsFine) {
   TieredMutex finalization("finalization", kFinalizationTier);
   TieredMutex network("network", kNetworkTier);
@@ -72,10 +96,10 @@ TEST(LockTierTest, IncreasingOrderIsFine) {
 
   finalization.Lock();
   network.Lock();
-  states.ReaderLock();
   pending.Lock();
   root_to_slot.Lock();
   fork_choice.Lock();
+  states.ReaderLock();
   if (lock_order::kEnabled) {
     EXPECT_EQ(lock_order::HeldCount(), 6);
     EXPECT_EQ(lock_order::Tier5Depth(), 1);
@@ -97,7 +121,7 @@ TEST(LockTierTest, ReleaseThenLowerTierIsFine) {
   TieredMutex pubkeys("pubkey_cache", kPubkeyCacheTier);
   TieredMutex events("events", kEventsTier);
 
-  HoldBoth(&states, &pubkeys);
+  HoldBoth(&pubkeys, &states);
   // Everything released: lower tiers and the other sibling may be taken now.
   network.Lock();
   network.Unlock();

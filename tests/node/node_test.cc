@@ -3,6 +3,7 @@
 
 #include "node/node.h"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "tests/node/message_bus.h"
 #include "node/block_proof.h"
+#include "base/mutex.h"
 #include "node/peer_scoring.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
@@ -180,6 +182,67 @@ TEST_P(NodeTest, UndecodableGossipIsRejectedAndReported) {
 
 INSTANTIATE_TEST_SUITE_P(WorkerAndInline, NodeTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "Worker" : "Inline"; });
+
+class CapturingLog final : public LogSink {
+ public:
+  LogLevel max_level() const override { return LogLevel::kWarn; }
+  void Write(LogLevel level, const std::string& line) override {
+    MutexLock lock(&mu_);
+    lines_.push_back({level, line});
+  }
+  std::vector<std::pair<LogLevel, std::string>> lines() const {
+    MutexLock lock(&mu_);
+    return lines_;
+  }
+
+ private:
+  mutable Mutex mu_;
+  std::vector<std::pair<LogLevel, std::string>> lines_ ABSL_GUARDED_BY(mu_);
+};
+
+// A storage write that fails is an error the host sees (log, Health()), and the node
+// stops importing and producing: it must not count what it could not store.
+TEST(NodeHealthTest, StorageFailureStopsTheNodeAndIsReported) {
+  const testing::Genesis genesis = testing::MakeGenesis(kValidators);
+  const std::string dir = ::testing::TempDir() + "/node_health_storage";
+  std::filesystem::remove_all(dir);
+  CapturingLog log;
+  NodeOptions options;
+  options.anchor_state = genesis.state;
+  options.anchor_block = genesis.block;
+  options.validators = {0, 1, 2, 3};
+  options.chain_worker = false;
+  options.data_dir = dir;
+  options.log = &log;
+  absl::StatusOr<std::unique_ptr<Node>> node = Node::Create(std::move(options));
+  ASSERT_TRUE(node.ok()) << node.status();
+  for (uint64_t slot = 1; slot <= 2; ++slot) {
+    ASSERT_TRUE((*node)->Tick(slot * 5).ok());
+    ASSERT_TRUE((*node)->ProduceBlock(slot, slot % kValidators).ok());
+  }
+  EXPECT_FALSE((*node)->Health().storage_failed);
+  ASSERT_TRUE((*node)->chain().config().db->FreezeSizeForTesting().ok());
+  // Blocks until one no longer fits (SQLite allocates in pages).
+  absl::Status failed;
+  uint64_t slot = 3;
+  for (; slot <= 40 && failed.ok(); ++slot) {
+    ASSERT_TRUE((*node)->Tick(slot * 5).ok());
+    failed = (*node)->ProduceBlock(slot, slot % kValidators).status();
+  }
+  ASSERT_FALSE(failed.ok()) << "the frozen database took 38 more blocks";
+  const NodeHealth health = (*node)->Health();
+  EXPECT_TRUE(health.storage_failed);
+  EXPECT_EQ(health.faults, 1u);
+  EXPECT_NE(health.last_fault.find("storage write failed"), std::string::npos) << health.last_fault;
+  bool logged = false;
+  for (const auto& [level, line] : log.lines()) logged |= level == LogLevel::kError && line.find("storage") != std::string::npos;
+  EXPECT_TRUE(logged);
+  // From now on nothing is imported or produced as if it had been stored.
+  ASSERT_TRUE((*node)->Tick(slot * 5).ok());
+  const absl::Status next = (*node)->ProduceBlock(slot, slot % kValidators).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(next)) << next;
+  EXPECT_NE(next.message().find("stopped importing"), std::string::npos) << next;
+}
 
 // A proposer whose key in the state does not decode gets an error, not a block whose
 // proof silently lacks the proposer's part.
