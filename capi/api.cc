@@ -8,6 +8,7 @@
 
 #include "api/lean_api.h"
 #include "capi_internal.h"
+#include "struct_versions.h"
 #include "node_internal.h"
 
 namespace {
@@ -15,7 +16,6 @@ namespace {
 using namespace beam;
 
 // The fields this build fills: the whole first version of the struct.
-constexpr size_t kResponseKnownSize = offsetof(beam_api_response, allow) + sizeof(beam_buffer);
 
 // A copy of `s` with a trailing NUL that `len` does not count (empty: {NULL, 0}), in
 // memory beam_buffer_free releases.
@@ -44,7 +44,7 @@ extern "C" {
 BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, const char* path, const uint8_t* body,
                                         size_t body_len, beam_api_response* out) {
   return capi::Guard([&]() -> beam_status {
-    if (out == nullptr || out->struct_size < kResponseKnownSize) {
+    if (!capi::StructSizeOk(out)) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: out is NULL or its struct_size is too small");
     }
     Clear(out);
@@ -54,22 +54,20 @@ BEAM_EXPORT beam_status beam_api_handle(beam_node* node, const char* method, con
     if (method == nullptr || path == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: method or path is NULL");
     }
-    if (body == nullptr && body_len != 0) {
-      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_api_handle: body is NULL with a nonzero body_len");
-    }
-    const absl::string_view request_body =
-        body_len == 0 ? absl::string_view() : absl::string_view(reinterpret_cast<const char*>(body), body_len);
+    absl::StatusOr<ssz::ByteView> body_bytes = capi::BytesArg(body, body_len, "body");
+    if (!body_bytes.ok()) return capi::FailIn("beam_api_handle", body_bytes.status());
+    const absl::string_view request_body(reinterpret_cast<const char*>(body_bytes->data()), body_bytes->size());
     const api::ApiResponse response =
         api::HandleLeanApi(api::ApiSources{&node->node->chain(), &node->node->registry()}, method, path, request_body);
     beam_api_response filled{};
-    filled.struct_size = out->struct_size;
+    filled.struct_size = sizeof filled;
     filled.status_code = response.status;
     if (!ToTextBuffer(response.content_type, &filled.content_type) || !ToTextBuffer(response.body, &filled.body) ||
         !ToTextBuffer(response.allow, &filled.allow)) {
       beam_api_response_free(&filled);
       return capi::Fail(BEAM_ERR_RESOURCE_EXHAUSTED, "beam_api_handle: out of memory");
     }
-    std::memcpy(out, &filled, kResponseKnownSize);
+    capi::WriteStruct(filled, out);
     return capi::Ok();
   });
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "beamcore/beamcore.h"
 #include "ssz/bytes.h"
 
@@ -25,10 +26,17 @@ beam_status Ok();
 // Copies `bytes` into a freshly allocated beam_buffer.
 beam_status ToBuffer(const ssz::ByteVec& bytes, beam_buffer* out);
 
-// A struct's struct_size must cover at least the fields this build knows.
-template <class T>
-bool StructSizeOk(const T* s, size_t known) {
-  return s != nullptr && s->struct_size >= known;
+// Clears an output buffer first, so that it is {NULL, 0} on every failure.
+inline void ResetBuffer(beam_buffer* out) {
+  if (out != nullptr) *out = beam_buffer{nullptr, 0};
+}
+
+// A host byte argument (common.h: NULL is accepted with length 0 and means empty) as a
+// view; InvalidArgument "<what> is NULL" for NULL with a nonzero length.
+inline absl::StatusOr<ssz::ByteView> BytesArg(const uint8_t* data, size_t len, const char* what) {
+  if (data == nullptr && len != 0) return absl::InvalidArgumentError(std::string(what) + " is NULL");
+  static const uint8_t kEmpty[1] = {0};
+  return ssz::ByteView(data == nullptr ? kEmpty : data, len);
 }
 
 // The integer value of a C enum argument, read without loading it as the enum type:

@@ -84,6 +84,30 @@ beam_status ToBuffer(const ssz::ByteVec& bytes, beam_buffer* out) {
 
 extern "C" {
 
+BEAM_EXPORT const char* beam_status_string(beam_status status) {
+  switch (status) {
+    case BEAM_OK:
+      return "BEAM_OK";
+    case BEAM_ERR_INVALID_ARGUMENT:
+      return "BEAM_ERR_INVALID_ARGUMENT";
+    case BEAM_ERR_DECODE:
+      return "BEAM_ERR_DECODE";
+    case BEAM_ERR_REJECTED:
+      return "BEAM_ERR_REJECTED";
+    case BEAM_ERR_NOT_FOUND:
+      return "BEAM_ERR_NOT_FOUND";
+    case BEAM_ERR_UNAVAILABLE:
+      return "BEAM_ERR_UNAVAILABLE";
+    case BEAM_ERR_FAILED_PRECONDITION:
+      return "BEAM_ERR_FAILED_PRECONDITION";
+    case BEAM_ERR_RESOURCE_EXHAUSTED:
+      return "BEAM_ERR_RESOURCE_EXHAUSTED";
+    case BEAM_ERR_INTERNAL:
+      return "BEAM_ERR_INTERNAL";
+  }
+  return "BEAM_ERR_UNKNOWN";
+}
+
 BEAM_EXPORT const char* beam_last_error(void) { return beam::capi::last_error.c_str(); }
 BEAM_EXPORT const char* beam_last_rejection(void) { return beam::capi::last_rejection.c_str(); }
 

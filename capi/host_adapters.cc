@@ -4,18 +4,10 @@
 #include <cstring>
 
 #include "capi_internal.h"
+#include "struct_versions.h"
 
 namespace beam::capi {
 namespace {
-
-// The host's struct, as much of it as it has; the rest zero (NULL).
-template <class T>
-T CopyVersioned(const T& host) {
-  T copy{};
-  std::memcpy(&copy, &host, std::min(host.struct_size, sizeof copy));
-  copy.struct_size = sizeof copy;
-  return copy;
-}
 
 static_assert(static_cast<int>(node::GossipTopic::kBlock) == BEAM_TOPIC_BLOCK);
 static_assert(static_cast<int>(node::GossipTopic::kAttestation) == BEAM_TOPIC_ATTESTATION);
@@ -36,7 +28,7 @@ static_assert(static_cast<int>(node::LogLevel::kDebug) == BEAM_LOG_DEBUG);
 
 }  // namespace
 
-HostNetwork::HostNetwork(const beam_network_vtable& vtable) : v_(CopyVersioned(vtable)) {}
+HostNetwork::HostNetwork(const beam_network_vtable& vtable) : v_(ReadStruct(vtable)) {}
 
 void HostNetwork::PublishGossip(node::GossipTopic topic, ssz::ByteView ssz) {
   if (v_.publish_gossip != nullptr) {
@@ -71,13 +63,13 @@ void HostNetwork::RequestBlockElsewhere(const ssz::Root& root) {
 }
 
 HostLog::HostLog(const beam_log_sink& sink)
-    : s_(CopyVersioned(sink)),
+    : s_(ReadStruct(sink)),
       max_level_(sink.log != nullptr ? static_cast<node::LogLevel>(RawEnum(sink.max_level)) : node::LogLevel{0}) {}
 
 void HostLog::Write(node::LogLevel level, const std::string& line) {
   if (s_.log != nullptr) s_.log(static_cast<beam_log_level>(level), line.c_str(), s_.user_data);
 }
 
-HostClock::HostClock(const beam_clock_vtable& clock) : c_(CopyVersioned(clock)) {}
+HostClock::HostClock(const beam_clock_vtable& clock) : c_(ReadStruct(clock)) {}
 
 }  // namespace beam::capi

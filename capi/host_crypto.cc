@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi_internal.h"
+#include "struct_versions.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
 
@@ -40,6 +41,8 @@ struct FlatChildren {
   std::vector<size_t> proof_lens;
   ssz::ByteVec keys;
   std::vector<size_t> key_counts;
+  ssz::ByteVec messages;  // 32 bytes each
+  std::vector<uint64_t> slots;
 };
 
 FlatChildren Flatten(absl::Span<const crypto::ChildProof> children) {
@@ -49,6 +52,8 @@ FlatChildren Flatten(absl::Span<const crypto::ChildProof> children) {
     f.proof_lens.push_back(c.proof.size());
     for (const auto& k : c.public_keys) ssz::EncodeTo(k, f.keys);
     f.key_counts.push_back(c.public_keys.size());
+    f.messages.insert(f.messages.end(), c.message.data(), c.message.data() + 32);
+    f.slots.push_back(c.slot);
   }
   return f;
 }
@@ -65,12 +70,7 @@ absl::StatusOr<ssz::ByteVec> FromHost(int rc, beam_bytes_sink& sink, absl::strin
 }  // namespace
 
 HostCrypto::HostCrypto(const beam_crypto_vtable& vtable)
-    : vtable_([&] {
-        beam_crypto_vtable v{};
-        std::memcpy(&v, &vtable, std::min(vtable.struct_size, sizeof v));
-        v.struct_size = sizeof v;
-        return v;
-      }()),
+    : vtable_(ReadStruct(vtable)),
       verifier_(VerifierCallbacks(&vtable_)) {}
 
 absl::StatusOr<ssz::ByteVec> HostCrypto::AggregateSingleMessage(absl::Span<const crypto::ChildProof> children,
@@ -104,7 +104,8 @@ absl::StatusOr<ssz::ByteVec> HostCrypto::MergeMultiMessage(absl::Span<const cryp
   const FlatChildren f = Flatten(components);
   beam_bytes_sink sink;
   const int rc = vtable_.merge_multi_message(f.proofs.data(), f.proof_lens.data(), f.keys.data(), f.key_counts.data(),
-                                             components.size(), &sink, vtable_.user_data);
+                                             f.messages.data(), f.slots.data(), components.size(), &sink,
+                                             vtable_.user_data);
   return FromHost(rc, sink, "multi-message aggregate");
 }
 
@@ -114,10 +115,10 @@ extern "C" {
 
 BEAM_EXPORT beam_status beam_bytes_sink_append(beam_bytes_sink* sink, const uint8_t* data, size_t len) {
   return beam::capi::Guard([&]() -> beam_status {
-    if (sink == nullptr || (data == nullptr && len != 0)) {
-      return beam::capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_bytes_sink_append: NULL argument");
-    }
-    if (len != 0) sink->bytes.insert(sink->bytes.end(), data, data + len);
+    absl::StatusOr<beam::ssz::ByteView> bytes = beam::capi::BytesArg(data, len, "data");
+    if (!bytes.ok()) return beam::capi::FailIn("beam_bytes_sink_append", bytes.status());
+    if (sink == nullptr) return beam::capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_bytes_sink_append: sink is NULL");
+    sink->bytes.insert(sink->bytes.end(), bytes->begin(), bytes->end());
     return beam::capi::Ok();
   });
 }

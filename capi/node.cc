@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi_internal.h"
+#include "struct_versions.h"
 #include "chain/beam_chain.h"
 #include "crypto/xmss/config.h"
 #include "node_internal.h"
@@ -39,10 +40,12 @@ beam_status Borrow(chain::RcState state, beam_state_borrow** out, const char* wh
 
 // The host's beam_node_config as NodeOptions and the adapters behind them; an error
 // for an inconsistent config (nothing is created then).
-beam_status TranslateConfig(const beam_node_config* config, beam_node* handle, node::NodeOptions* options) {
-  if (!capi::StructSizeOk(config, offsetof(beam_node_config, network) + sizeof(config->network))) {
+beam_status TranslateConfig(const beam_node_config* host_config, beam_node* handle, node::NodeOptions* options) {
+  if (!capi::StructSizeOk(host_config)) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: config is NULL or its struct_size is too small");
   }
+  const beam_node_config copy = capi::ReadStruct(*host_config);
+  const beam_node_config* config = &copy;
   if (config->validator_count != 0 && config->validator_indices == nullptr) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: validator_indices is NULL");
   }
@@ -64,35 +67,30 @@ beam_status TranslateConfig(const beam_node_config* config, beam_node* handle, n
     if (!block.ok()) return capi::Fail(block.status());
     options->anchor_block = std::move(*block);
   }
-  if (config->network != nullptr &&
-      !capi::StructSizeOk(config->network, offsetof(beam_network_vtable, user_data) + sizeof(void*))) {
+  if (config->network != nullptr && !capi::StructSizeOk(config->network)) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: network vtable struct_size is too small");
   }
-  // Fields after `network` exist only when the host's struct_size covers them.
-  auto has = [&](size_t offset, size_t size) { return config->struct_size >= offset + size; };
-  const beam_clock_vtable* clock = has(offsetof(beam_node_config, clock), sizeof(void*)) ? config->clock : nullptr;
-  const beam_crypto_vtable* host_crypto =
-      has(offsetof(beam_node_config, crypto), sizeof(void*)) ? config->crypto : nullptr;
-  const beam_log_sink* log = has(offsetof(beam_node_config, log), sizeof(void*)) ? config->log : nullptr;
-  const uint32_t timeout_ms =
-      has(offsetof(beam_node_config, request_timeout_ms), sizeof(uint32_t)) ? config->request_timeout_ms : 0;
-  const uint32_t range_batch =
-      has(offsetof(beam_node_config, range_sync_batch), sizeof(uint32_t)) ? config->range_sync_batch : 0;
-  const char* data_dir = has(offsetof(beam_node_config, data_dir), sizeof(void*)) ? config->data_dir : nullptr;
-  if (clock != nullptr && (!capi::StructSizeOk(clock, offsetof(beam_clock_vtable, user_data) + sizeof(void*)) ||
-                           clock->now_ms == nullptr)) {
+  if (config->clock != nullptr &&
+      (!capi::StructSizeOk(config->clock) || config->clock->now_ms == nullptr)) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: clock vtable is too small or has no now_ms");
   }
-  if (log != nullptr && !capi::StructSizeOk(log, offsetof(beam_log_sink, user_data) + sizeof(void*))) {
+  if (config->log != nullptr && !capi::StructSizeOk(config->log)) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: log sink struct_size is too small");
   }
   const bool host_proofs = proof_mode == BEAM_PROOFS_HOST;
-  if (host_proofs && (host_crypto == nullptr ||
-                      !capi::StructSizeOk(host_crypto, offsetof(beam_crypto_vtable, user_data) + sizeof(void*)))) {
-    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT,
-                      "beam_node_create: BEAM_PROOFS_HOST needs a crypto vtable (with a full struct_size)");
+  if (host_proofs) {
+    const beam_crypto_vtable* crypto = config->crypto;
+    if (crypto == nullptr || !capi::StructSizeOk(crypto)) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT,
+                        "beam_node_create: BEAM_PROOFS_HOST needs a crypto vtable (with a full struct_size)");
+    }
+    if (crypto->verify_single_message == nullptr || crypto->verify_multi_message == nullptr ||
+        crypto->aggregate_single_message == nullptr || crypto->merge_multi_message == nullptr) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT,
+                        "beam_node_create: BEAM_PROOFS_HOST needs all four crypto callbacks");
+    }
   }
-  if (range_batch > wire::kMaxRequestBlocks) {
+  if (config->range_sync_batch > wire::kMaxRequestBlocks) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: range_sync_batch is above 1024");
   }
 
@@ -100,23 +98,23 @@ beam_status TranslateConfig(const beam_node_config* config, beam_node* handle, n
   options->is_aggregator = config->is_aggregator != 0;
   options->chain_worker = config->chain_worker != 0;
   options->xmss = scheme == BEAM_XMSS_PROD ? &crypto::xmss::kProdConfig : &crypto::xmss::kTestConfig;
-  if (timeout_ms != 0) options->request_timeout_ms = timeout_ms;
-  if (range_batch != 0) options->range_sync_batch = range_batch;
-  if (data_dir != nullptr) options->data_dir = data_dir;
+  if (config->request_timeout_ms != 0) options->request_timeout_ms = config->request_timeout_ms;
+  if (config->range_sync_batch != 0) options->range_sync_batch = config->range_sync_batch;
+  if (config->data_dir != nullptr) options->data_dir = config->data_dir;
   if (config->network != nullptr) {
     handle->network = std::make_unique<capi::HostNetwork>(*config->network);
     options->network = handle->network.get();
   }
-  if (log != nullptr) {
-    handle->log = std::make_unique<capi::HostLog>(*log);
+  if (config->log != nullptr) {
+    handle->log = std::make_unique<capi::HostLog>(*config->log);
     options->log = handle->log.get();
   }
-  if (clock != nullptr) {
-    handle->clock = std::make_unique<capi::HostClock>(*clock);
+  if (config->clock != nullptr) {
+    handle->clock = std::make_unique<capi::HostClock>(*config->clock);
     options->clock = handle->clock.get();
   }
   if (host_proofs) {
-    handle->host_crypto = std::make_unique<capi::HostCrypto>(*host_crypto);
+    handle->host_crypto = std::make_unique<capi::HostCrypto>(*config->crypto);
     options->aggregate_verifier = &handle->host_crypto->verifier();
     options->prover = handle->host_crypto.get();
   }
@@ -220,6 +218,30 @@ BEAM_CHECKPOINT_GETTER(beam_node_head, info.head)
 BEAM_CHECKPOINT_GETTER(beam_node_justified, info.justified)
 BEAM_CHECKPOINT_GETTER(beam_node_finalized, info.finalized)
 #undef BEAM_CHECKPOINT_GETTER
+
+BEAM_EXPORT beam_status beam_node_health_get(beam_node* node, beam_node_health* out) {
+  return capi::Guard([&]() -> beam_status {
+    if (beam_status s = capi::NodeArg(node, "beam_node_health_get"); s != BEAM_OK) return s;
+    if (!capi::StructSizeOk(out)) {
+      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_health_get: out is NULL or its struct_size is too small");
+    }
+    const node::NodeHealth health = node->node->Health();
+    beam_node_health filled{};
+    filled.storage_failed = health.storage_failed ? 1 : 0;
+    filled.faults = health.faults;
+    capi::WriteStruct(filled, out);
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_node_last_fault(beam_node* node, beam_buffer* message) {
+  return capi::Guard([&]() -> beam_status {
+    capi::ResetBuffer(message);
+    if (beam_status s = capi::NodeArg(node, "beam_node_last_fault"); s != BEAM_OK) return s;
+    const std::string text = node->node->Health().last_fault;
+    return capi::ToBuffer(ssz::ByteVec(text.begin(), text.end()), message);
+  });
+}
 
 BEAM_EXPORT beam_status beam_node_metrics_text(beam_node* node, beam_buffer* out) {
   return capi::Guard([&]() -> beam_status {

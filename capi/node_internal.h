@@ -38,12 +38,6 @@ inline beam_status NodeArg(const beam_node* node, const char* fn) {
   return BEAM_OK;
 }
 
-// A host byte argument as a view: NULL is allowed only with length 0 (empty).
-inline absl::StatusOr<ssz::ByteView> BytesArg(const uint8_t* data, size_t len, const char* what) {
-  if (data == nullptr && len != 0) return absl::InvalidArgumentError(std::string(what) + " is NULL");
-  return ssz::ByteView(data == nullptr ? reinterpret_cast<const uint8_t*>("") : data, len);
-}
-
 // Decodes a host-supplied SSZ value of `what`; malformed bytes are a DECODE_ERROR
 // rejection (BEAM_ERR_DECODE), a NULL pointer with a length InvalidArgument.
 template <class T>

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "beamcore/locking.h"
 #include "capi_internal.h"
 #include "chain/block_cache.h"
 #include "ssz/codec.h"
@@ -20,15 +21,14 @@ namespace {
 
 using namespace beam;
 
-std::string Key(const uint8_t* p, size_t n) { return std::string(reinterpret_cast<const char*>(p), n); }
+// A byte-string argument (common.h: NULL with length 0 is empty); check BytesOk first.
+bool BytesOk(const uint8_t* p, size_t n) { return capi::BytesArg(p, n, "bytes").ok(); }
+std::string Key(const uint8_t* p, size_t n) { return n == 0 ? std::string() : std::string(reinterpret_cast<const char*>(p), n); }
 
 beam_status StringToBuffer(const std::string& s, beam_buffer* out) {
   return capi::ToBuffer(ssz::ByteVec(s.begin(), s.end()), out);
 }
 
-bool BytesOk(const uint8_t* p, size_t n) { return p != nullptr || n == 0; }
-
-const uint8_t kEmpty[1] = {0};
 
 }  // namespace
 
@@ -50,7 +50,7 @@ BEAM_EXPORT beam_status beam_locked_map_put(beam_locked_map* map, const uint8_t*
     if (map == nullptr || !BytesOk(key, key_len) || !BytesOk(value, value_len)) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_locked_map_put: NULL argument");
     }
-    const bool fresh = map->map.Put(Key(key ? key : kEmpty, key_len), Key(value ? value : kEmpty, value_len));
+    const bool fresh = map->map.Put(Key(key, key_len), Key(value, value_len));
     if (inserted != nullptr) *inserted = fresh ? 1 : 0;
     return capi::Ok();
   });
@@ -63,7 +63,7 @@ BEAM_EXPORT beam_status beam_locked_map_get(beam_locked_map* map, const uint8_t*
     if (map == nullptr || !BytesOk(key, key_len) || value == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_locked_map_get: NULL argument");
     }
-    std::optional<std::string> v = map->map.Get(Key(key ? key : kEmpty, key_len));
+    std::optional<std::string> v = map->map.Get(Key(key, key_len));
     if (!v) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_locked_map_get: no such key");
     return StringToBuffer(*v, value);
   });
@@ -74,7 +74,7 @@ BEAM_EXPORT beam_status beam_locked_map_remove(beam_locked_map* map, const uint8
     if (map == nullptr || !BytesOk(key, key_len)) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_locked_map_remove: NULL argument");
     }
-    if (!map->map.Remove(Key(key ? key : kEmpty, key_len))) {
+    if (!map->map.Remove(Key(key, key_len))) {
       return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_locked_map_remove: no such key");
     }
     return capi::Ok();
@@ -88,7 +88,7 @@ BEAM_EXPORT beam_status beam_locked_map_fetch_remove(beam_locked_map* map, const
     if (map == nullptr || !BytesOk(key, key_len) || value == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_locked_map_fetch_remove: NULL argument");
     }
-    std::optional<std::string> v = map->map.FetchRemove(Key(key ? key : kEmpty, key_len));
+    std::optional<std::string> v = map->map.FetchRemove(Key(key, key_len));
     if (!v) return capi::Fail(BEAM_ERR_NOT_FOUND, "beam_locked_map_fetch_remove: no such key");
     return StringToBuffer(*v, value);
   });

@@ -27,10 +27,10 @@ extern "C" {
 BEAM_EXPORT beam_status beam_hash_tree_root(beam_ssz_type type, const uint8_t* ssz, size_t len, uint8_t out_root[32]) {
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
-    if ((ssz == nullptr && len != 0) || out_root == nullptr) {
-      return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_hash_tree_root: NULL input or output");
-    }
-    if (ssz == nullptr) ssz = reinterpret_cast<const uint8_t*>("");
+    absl::StatusOr<ssz::ByteView> input = capi::BytesArg(ssz, len, "ssz");
+    if (!input.ok()) return capi::FailIn("beam_hash_tree_root", input.status());
+    if (out_root == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_hash_tree_root: out_root is NULL");
+    ssz = input->data();
     switch (capi::RawEnum(type)) {
       case BEAM_SSZ_STATE:
         return capi::RootOf<consensus::State>(ssz, len, out_root);

@@ -1,13 +1,12 @@
 // beam_version_string, beam_version_number.
 
-#include <cstring>
-
 #include "beamcore/beamcore.h"
 #include "version/version.h"
 
-static_assert(BEAM_VERSION_MAJOR >= 0 && BEAM_VERSION_MAJOR <= 255);
-static_assert(BEAM_VERSION_MINOR >= 0 && BEAM_VERSION_MINOR <= 255);
-static_assert(BEAM_VERSION_PATCH >= 0 && BEAM_VERSION_PATCH <= 255);
+// The build's project version (CMake) and the header's must agree.
+static_assert(BEAM_VERSION_MAJOR == BEAMCORE_VERSION_MAJOR && BEAM_VERSION_MINOR == BEAMCORE_VERSION_MINOR &&
+              BEAM_VERSION_PATCH == BEAMCORE_VERSION_PATCH);
+static_assert(BEAM_VERSION_MINOR <= 255 && BEAM_VERSION_PATCH <= 255);
 
 extern "C" BEAM_EXPORT const char* beam_version_string(void) { return beam::VersionString(); }
 

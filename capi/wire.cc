@@ -27,23 +27,27 @@ static_assert(BEAM_RESP_INVALID_REQUEST == static_cast<int>(wire::ResponseCode::
 static_assert(BEAM_RESP_SERVER_ERROR == static_cast<int>(wire::ResponseCode::kServerError));
 static_assert(BEAM_RESP_RESOURCE_UNAVAILABLE == static_cast<int>(wire::ResponseCode::kResourceUnavailable));
 
-// The input span of a (pointer, length) argument; NULL is allowed with length 0.
-bool InputOk(const uint8_t* data, size_t len) { return data != nullptr || len == 0; }
-ssz::ByteView Input(const uint8_t* data, size_t len) {
-  return data == nullptr ? ssz::ByteView() : ssz::ByteView(data, len);
-}
-
-// Clears an output buffer first, so that it is {NULL, 0} on every failure.
-void Reset(beam_buffer* out) {
-  if (out != nullptr) *out = beam_buffer{nullptr, 0};
-}
-
 beam_status Invalid(const char* fn, const char* what) {
   return Fail(BEAM_ERR_INVALID_ARGUMENT, std::string(fn) + ": " + what);
 }
 
 beam_status BufferOf(absl::string_view bytes, beam_buffer* out) {
   return ToBuffer(ssz::ByteVec(bytes.begin(), bytes.end()), out);
+}
+
+// The shape of most codec entry points: bytes in, bytes out through `transform`. The
+// output is {NULL, 0} on every failure; errors carry the function's name.
+template <class Transform>
+beam_status BytesToBuffer(const char* fn, const uint8_t* data, size_t len, beam_buffer* out, Transform transform) {
+  return Guard([&]() -> beam_status {
+    ResetBuffer(out);
+    absl::StatusOr<ssz::ByteView> input = BytesArg(data, len, "input");
+    if (!input.ok()) return FailIn(fn, input.status());
+    if (out == nullptr) return Invalid(fn, "NULL output");
+    absl::StatusOr<ssz::ByteVec> result = transform(*input);
+    if (!result.ok()) return FailIn(fn, result.status());
+    return ToBuffer(*result, out);
+  });
 }
 
 }  // namespace
@@ -67,9 +71,10 @@ BEAM_EXPORT beam_status beam_wire_varint_decode(const uint8_t* data, size_t len,
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
     constexpr const char* kFn = "beam_wire_varint_decode";
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
+    absl::StatusOr<ssz::ByteView> input = capi::BytesArg(data, len, "input");
+    if (!input.ok()) return capi::FailIn(kFn, input.status());
     if (value == nullptr || consumed == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<wire::DecodedVarint> v = wire::DecodeVarint(capi::Input(data, len));
+    absl::StatusOr<wire::DecodedVarint> v = wire::DecodeVarint(*input);
     if (!v.ok()) return capi::FailIn(kFn, v.status());
     *value = v->value;
     *consumed = v->length;
@@ -78,79 +83,33 @@ BEAM_EXPORT beam_status beam_wire_varint_decode(const uint8_t* data, size_t len,
 }
 
 BEAM_EXPORT beam_status beam_wire_snappy_compress(const uint8_t* data, size_t len, beam_buffer* out) {
-  using namespace beam;
-  return capi::Guard([&]() -> beam_status {
-    constexpr const char* kFn = "beam_wire_snappy_compress";
-    capi::Reset(out);
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
-    if (out == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<ssz::ByteVec> compressed = wire::SnappyCompress(capi::Input(data, len));
-    if (!compressed.ok()) return capi::FailIn(kFn, compressed.status());
-    return capi::ToBuffer(*compressed, out);
-  });
+  return beam::capi::BytesToBuffer("beam_wire_snappy_compress", data, len, out, beam::wire::SnappyCompress);
 }
 
 BEAM_EXPORT beam_status beam_wire_snappy_decompress(const uint8_t* data, size_t len, beam_buffer* out) {
-  using namespace beam;
-  return capi::Guard([&]() -> beam_status {
-    constexpr const char* kFn = "beam_wire_snappy_decompress";
-    capi::Reset(out);
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
-    if (out == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<ssz::ByteVec> plain = wire::SnappyDecompress(capi::Input(data, len), wire::kMaxPayloadSize);
-    if (!plain.ok()) return capi::FailIn(kFn, plain.status());
-    return capi::ToBuffer(*plain, out);
+  return beam::capi::BytesToBuffer("beam_wire_snappy_decompress", data, len, out, [](beam::ssz::ByteView in) {
+    return beam::wire::SnappyDecompress(in, beam::wire::kMaxPayloadSize);
   });
 }
 
 BEAM_EXPORT beam_status beam_wire_snappy_frame_encode(const uint8_t* data, size_t len, beam_buffer* out) {
-  using namespace beam;
-  return capi::Guard([&]() -> beam_status {
-    constexpr const char* kFn = "beam_wire_snappy_frame_encode";
-    capi::Reset(out);
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
-    if (out == nullptr) return capi::Invalid(kFn, "NULL output");
-    return capi::ToBuffer(wire::SnappyFrameEncode(capi::Input(data, len)), out);
+  return beam::capi::BytesToBuffer("beam_wire_snappy_frame_encode", data, len, out, [](beam::ssz::ByteView in) {
+    return absl::StatusOr<beam::ssz::ByteVec>(beam::wire::SnappyFrameEncode(in));
   });
 }
 
 BEAM_EXPORT beam_status beam_wire_snappy_frame_decode(const uint8_t* data, size_t len, beam_buffer* out) {
-  using namespace beam;
-  return capi::Guard([&]() -> beam_status {
-    constexpr const char* kFn = "beam_wire_snappy_frame_decode";
-    capi::Reset(out);
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
-    if (out == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<ssz::ByteVec> plain = wire::SnappyFrameDecode(capi::Input(data, len), wire::kMaxPayloadSize);
-    if (!plain.ok()) return capi::FailIn(kFn, plain.status());
-    return capi::ToBuffer(*plain, out);
+  return beam::capi::BytesToBuffer("beam_wire_snappy_frame_decode", data, len, out, [](beam::ssz::ByteView in) {
+    return beam::wire::SnappyFrameDecode(in, beam::wire::kMaxPayloadSize);
   });
 }
 
 BEAM_EXPORT beam_status beam_wire_request_encode(const uint8_t* ssz, size_t len, beam_buffer* out) {
-  using namespace beam;
-  return capi::Guard([&]() -> beam_status {
-    constexpr const char* kFn = "beam_wire_request_encode";
-    capi::Reset(out);
-    if (!capi::InputOk(ssz, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
-    if (out == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<ssz::ByteVec> encoded = wire::EncodeRequest(capi::Input(ssz, len));
-    if (!encoded.ok()) return capi::FailIn(kFn, encoded.status());
-    return capi::ToBuffer(*encoded, out);
-  });
+  return beam::capi::BytesToBuffer("beam_wire_request_encode", ssz, len, out, beam::wire::EncodeRequest);
 }
 
 BEAM_EXPORT beam_status beam_wire_request_decode(const uint8_t* data, size_t len, beam_buffer* ssz_out) {
-  using namespace beam;
-  return capi::Guard([&]() -> beam_status {
-    constexpr const char* kFn = "beam_wire_request_decode";
-    capi::Reset(ssz_out);
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
-    if (ssz_out == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<ssz::ByteVec> ssz = wire::DecodeRequest(capi::Input(data, len));
-    if (!ssz.ok()) return capi::FailIn(kFn, ssz.status());
-    return capi::ToBuffer(*ssz, ssz_out);
-  });
+  return beam::capi::BytesToBuffer("beam_wire_request_decode", data, len, ssz_out, beam::wire::DecodeRequest);
 }
 
 BEAM_EXPORT beam_status beam_wire_response_chunk_encode(int32_t code, const uint8_t* payload, size_t len,
@@ -158,15 +117,16 @@ BEAM_EXPORT beam_status beam_wire_response_chunk_encode(int32_t code, const uint
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
     constexpr const char* kFn = "beam_wire_response_chunk_encode";
-    capi::Reset(out);
-    if (!capi::InputOk(payload, len)) return capi::Invalid(kFn, "NULL payload with nonzero length");
+    capi::ResetBuffer(out);
+    absl::StatusOr<ssz::ByteView> input = capi::BytesArg(payload, len, "payload");
+    if (!input.ok()) return capi::FailIn(kFn, input.status());
     if (out == nullptr) return capi::Invalid(kFn, "NULL output");
     if (code < BEAM_RESP_SUCCESS || code > BEAM_RESP_RESOURCE_UNAVAILABLE) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT,
                         std::string(kFn) + ": unknown response code " + std::to_string(code));
     }
     absl::StatusOr<ssz::ByteVec> encoded =
-        wire::EncodeResponseChunk(static_cast<wire::ResponseCode>(code), capi::Input(payload, len));
+        wire::EncodeResponseChunk(static_cast<wire::ResponseCode>(code), *input);
     if (!encoded.ok()) return capi::FailIn(kFn, encoded.status());
     return capi::ToBuffer(*encoded, out);
   });
@@ -176,7 +136,7 @@ BEAM_EXPORT beam_status beam_wire_response_error_encode(int32_t code, const char
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
     constexpr const char* kFn = "beam_wire_response_error_encode";
-    capi::Reset(out);
+    capi::ResetBuffer(out);
     if (message == nullptr) return capi::Invalid(kFn, "NULL message");
     if (out == nullptr) return capi::Invalid(kFn, "NULL output");
     if (code < BEAM_RESP_INVALID_REQUEST || code > BEAM_RESP_RESOURCE_UNAVAILABLE) {
@@ -194,10 +154,11 @@ BEAM_EXPORT beam_status beam_wire_response_chunk_decode(const uint8_t* data, siz
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
     constexpr const char* kFn = "beam_wire_response_chunk_decode";
-    capi::Reset(payload);
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL input with nonzero length");
+    capi::ResetBuffer(payload);
+    absl::StatusOr<ssz::ByteView> input = capi::BytesArg(data, len, "input");
+    if (!input.ok()) return capi::FailIn(kFn, input.status());
     if (code == nullptr || payload == nullptr || consumed == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<wire::ReadResponse> read = wire::ReadResponseChunk(capi::Input(data, len));
+    absl::StatusOr<wire::ReadResponse> read = wire::ReadResponseChunk(*input);
     if (!read.ok()) {
       if (read.status().code() == absl::StatusCode::kOutOfRange) {
         return capi::Fail(BEAM_ERR_UNAVAILABLE, std::string(kFn) + ": " + std::string(read.status().message()));
@@ -216,7 +177,7 @@ BEAM_EXPORT beam_status beam_wire_gossip_topic(const char* network_name, beam_to
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
     constexpr const char* kFn = "beam_wire_gossip_topic";
-    capi::Reset(out);
+    capi::ResetBuffer(out);
     if (network_name == nullptr) return capi::Invalid(kFn, "NULL network name");
     if (out == nullptr) return capi::Invalid(kFn, "NULL output");
     wire::GossipTopic topic;
@@ -252,9 +213,10 @@ BEAM_EXPORT beam_status beam_wire_gossip_message_id(const char* topic, const uin
   return capi::Guard([&]() -> beam_status {
     constexpr const char* kFn = "beam_wire_gossip_message_id";
     if (topic == nullptr) return capi::Invalid(kFn, "NULL topic");
-    if (!capi::InputOk(data, len)) return capi::Invalid(kFn, "NULL data with nonzero length");
+    absl::StatusOr<ssz::ByteView> input = capi::BytesArg(data, len, "data");
+    if (!input.ok()) return capi::FailIn(kFn, input.status());
     if (out_id == nullptr) return capi::Invalid(kFn, "NULL output");
-    absl::StatusOr<wire::GossipMessageId> id = wire::GossipMessageIdOf(topic, capi::Input(data, len));
+    absl::StatusOr<wire::GossipMessageId> id = wire::GossipMessageIdOf(topic, *input);
     if (!id.ok()) return capi::FailIn(kFn, id.status());
     std::memcpy(out_id, id->id.data(), id->id.size());
     if (valid_snappy != nullptr) *valid_snappy = id->valid_snappy ? 1 : 0;

@@ -129,7 +129,9 @@ BEAM_EXPORT beam_status beam_xmss_verify(beam_xmss_scheme scheme, const uint8_t 
                                          size_t signature_len) {
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
-    if (public_key == nullptr || message == nullptr || (signature == nullptr && signature_len != 0)) {
+    absl::StatusOr<ssz::ByteView> signature_bytes = capi::BytesArg(signature, signature_len, "signature");
+    if (!signature_bytes.ok()) return capi::FailIn("beam_xmss_verify", signature_bytes.status());
+    if (public_key == nullptr || message == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_xmss_verify: NULL argument");
     }
     const crypto::xmss::XmssConfig* config = capi::SchemeConfig(scheme);
@@ -137,8 +139,7 @@ BEAM_EXPORT beam_status beam_xmss_verify(beam_xmss_scheme scheme, const uint8_t 
     absl::StatusOr<crypto::xmss::PublicKey> pk =
         ssz::Decode<crypto::xmss::PublicKey>(ssz::ByteView(public_key, BEAM_XMSS_PUBLIC_KEY_SIZE));
     if (!pk.ok()) return capi::Fail(BEAM_ERR_DECODE, "public key: " + std::string(pk.status().message()));
-    absl::StatusOr<crypto::xmss::Signature> sig = ssz::Decode<crypto::xmss::Signature>(
-        ssz::ByteView(signature == nullptr ? message : signature, signature_len));
+    absl::StatusOr<crypto::xmss::Signature> sig = ssz::Decode<crypto::xmss::Signature>(*signature_bytes);
     if (!sig.ok()) return capi::Fail(BEAM_ERR_DECODE, "signature: " + std::string(sig.status().message()));
     if (!crypto::xmss::Verify(*config, *pk, slot, ssz::Bytes32::FromSpan(ssz::ByteView(message, 32)), *sig)) {
       return capi::Fail(BEAM_ERR_REJECTED, "the signature does not verify");
@@ -153,11 +154,12 @@ BEAM_EXPORT beam_status beam_attestation_sign(beam_xmss_key* key, uint64_t valid
   using namespace beam;
   return capi::Guard([&]() -> beam_status {
     if (signed_attestation_out != nullptr) *signed_attestation_out = beam_buffer{nullptr, 0};
-    if (key == nullptr || signed_attestation_out == nullptr || (attestation_data_ssz == nullptr && len != 0)) {
+    absl::StatusOr<ssz::ByteView> data_bytes = capi::BytesArg(attestation_data_ssz, len, "attestation data");
+    if (!data_bytes.ok()) return capi::FailIn("beam_attestation_sign", data_bytes.status());
+    if (key == nullptr || signed_attestation_out == nullptr) {
       return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_attestation_sign: NULL argument");
     }
-    absl::StatusOr<consensus::AttestationData> data = ssz::Decode<consensus::AttestationData>(
-        ssz::ByteView(attestation_data_ssz == nullptr ? reinterpret_cast<const uint8_t*>("") : attestation_data_ssz, len));
+    absl::StatusOr<consensus::AttestationData> data = ssz::Decode<consensus::AttestationData>(*data_bytes);
     if (!data.ok()) return capi::Fail(BEAM_ERR_DECODE, "attestation data: " + std::string(data.status().message()));
     consensus::SignedAttestation signed_attestation;
     signed_attestation.validator_index = validator_index;

@@ -39,6 +39,14 @@ typedef struct msg {
   struct msg* next;
 } msg;
 
+/* A call that must succeed: on failure, say which and why, and stop. */
+static void must(beam_status s, const char* what) {
+  if (s != BEAM_OK) {
+    fprintf(stderr, "%s: %s (%s)\n", what, beam_status_string(s), beam_last_error());
+    exit(2);
+  }
+}
+
 static pthread_mutex_t queue_mu = PTHREAD_MUTEX_INITIALIZER;
 static msg* queue_head = NULL;
 static msg* queue_tail = NULL;
@@ -145,7 +153,7 @@ static int pump(void) {
     msg* m = dequeue();
     if (m == NULL) {
       for (int i = 0; i < NODES; ++i) {
-        if (nodes[i] != NULL) beam_node_wait_idle(nodes[i]);
+        if (nodes[i] != NULL) must(beam_node_wait_idle(nodes[i]), "beam_node_wait_idle");
       }
       m = dequeue(); /* the nodes' threads may have published meanwhile */
       if (m == NULL) return failed;
@@ -182,8 +190,8 @@ static int pump(void) {
 static void connect_nodes(int a, int b) {
   endpoints[a].connected[b] = 1;
   endpoints[b].connected[a] = 1;
-  beam_node_peer_connected(nodes[a], peer_names[b]);
-  beam_node_peer_connected(nodes[b], peer_names[a]);
+  must(beam_node_peer_connected(nodes[a], peer_names[b]), "beam_node_peer_connected");
+  must(beam_node_peer_connected(nodes[b], peer_names[a]), "beam_node_peer_connected");
 }
 
 /* ------------------------------------------------------------------------- */
@@ -193,32 +201,23 @@ static void connect_nodes(int a, int b) {
 static beam_node* create_node(int index, const beam_buffer* genesis, const uint64_t* validators, size_t count,
                               int aggregator) {
   endpoints[index].index = index;
-  beam_network_vtable network;
-  memset(&network, 0, sizeof network);
-  network.struct_size = sizeof network;
+  beam_network_vtable network = BEAM_NETWORK_VTABLE_INIT;
   network.publish_gossip = on_publish;
   network.send_request = on_send_request;
   network.send_response_chunk = on_send_chunk;
   network.send_response_end = on_send_end;
   network.report_peer = on_report_peer;
   network.user_data = &endpoints[index];
-  beam_log_sink log;
-  memset(&log, 0, sizeof log);
-  log.struct_size = sizeof log;
+  beam_log_sink log = BEAM_LOG_SINK_INIT;
   log.log = on_log;
   log.max_level = getenv("C_HOST_DEBUG") ? BEAM_LOG_DEBUG : BEAM_LOG_WARN;
   log.user_data = &endpoints[index];
-  beam_node_config config;
-  memset(&config, 0, sizeof config);
-  config.struct_size = sizeof config;
+  beam_node_config config = BEAM_NODE_CONFIG_INIT; /* chain worker on, TEST keys, mocked proofs */
   config.anchor_state_ssz = genesis->data;
   config.anchor_state_len = genesis->len;
   config.validator_indices = validators;
   config.validator_count = count;
   config.is_aggregator = aggregator;
-  config.chain_worker = 1;
-  config.xmss_scheme = BEAM_XMSS_TEST;
-  config.proof_mode = BEAM_PROOFS_MOCKED;
   config.network = &network;
   config.log = &log;
   config.range_sync_batch = 8;
@@ -248,7 +247,7 @@ static int node_of_validator(uint64_t v) { return v < 2 ? 0 : 1; }
 
 static void tick_all(uint64_t interval) {
   for (int i = 0; i < NODES; ++i) {
-    if (nodes[i] != NULL) beam_node_tick(nodes[i], interval);
+    if (nodes[i] != NULL) must(beam_node_tick(nodes[i], interval), "beam_node_tick");
   }
   pump();
 }
@@ -258,9 +257,9 @@ static void print_checkpoints(uint64_t slot) {
   for (int i = 0; i < NODES; ++i) {
     if (nodes[i] == NULL) continue;
     beam_checkpoint head, justified, finalized;
-    beam_node_head(nodes[i], &head);
-    beam_node_justified(nodes[i], &justified);
-    beam_node_finalized(nodes[i], &finalized);
+    must(beam_node_head(nodes[i], &head), "beam_node_head");
+    must(beam_node_justified(nodes[i], &justified), "beam_node_justified");
+    must(beam_node_finalized(nodes[i], &finalized), "beam_node_finalized");
     printf(" | %s head %3llu (%02x%02x..) just %3llu fin %3llu", peer_names[i], (unsigned long long)head.slot,
            head.root[0], head.root[1], (unsigned long long)justified.slot, (unsigned long long)finalized.slot);
   }
@@ -280,8 +279,9 @@ int main(int argc, char** argv) {
   for (uint64_t v = 0; v < VALIDATORS; ++v) {
     attestation_keys[v] = make_key(v, 0);
     beam_xmss_key* proposal_key = make_key(v, 1);
-    beam_xmss_key_public(attestation_keys[v], &attestation_pubkeys[v * BEAM_XMSS_PUBLIC_KEY_SIZE]);
-    beam_xmss_key_public(proposal_key, &proposal_pubkeys[v * BEAM_XMSS_PUBLIC_KEY_SIZE]);
+    must(beam_xmss_key_public(attestation_keys[v], &attestation_pubkeys[v * BEAM_XMSS_PUBLIC_KEY_SIZE]),
+         "beam_xmss_key_public");
+    must(beam_xmss_key_public(proposal_key, &proposal_pubkeys[v * BEAM_XMSS_PUBLIC_KEY_SIZE]), "beam_xmss_key_public");
     beam_xmss_key_destroy(proposal_key); /* blocks carry mocked proofs in this example */
   }
   beam_buffer genesis = {NULL, 0};
@@ -302,7 +302,7 @@ int main(int argc, char** argv) {
     const uint64_t base = slot * INTERVALS_PER_SLOT;
     if (slot == late_join_slot) {
       nodes[2] = create_node(2, &genesis, NULL, 0, 0);
-      beam_node_tick(nodes[2], base - 1);
+      must(beam_node_tick(nodes[2], base - 1), "beam_node_tick");
       connect_nodes(2, 0);
       connect_nodes(2, 1);
     }
@@ -330,7 +330,7 @@ int main(int argc, char** argv) {
                 beam_last_error());
         ++failed;
       } else {
-        beam_node_on_gossip(nodes[home], BEAM_TOPIC_ATTESTATION, vote.data, vote.len, NULL);
+        must(beam_node_on_gossip(nodes[home], BEAM_TOPIC_ATTESTATION, vote.data, vote.len, NULL), "beam_node_on_gossip");
         on_publish(BEAM_TOPIC_ATTESTATION, vote.data, vote.len, &endpoints[home]);
       }
       beam_buffer_free(&data);
@@ -345,13 +345,13 @@ int main(int argc, char** argv) {
 
   /* Verdict: finalization advanced, and all nodes agree. */
   beam_checkpoint first;
-  beam_node_finalized(nodes[0], &first);
+  must(beam_node_finalized(nodes[0], &first), "beam_node_finalized");
   int ok = first.slot > 0 && failed == 0;
   for (int i = 1; i < NODES; ++i) {
     beam_checkpoint f, head0, head;
-    beam_node_finalized(nodes[i], &f);
-    beam_node_head(nodes[0], &head0);
-    beam_node_head(nodes[i], &head);
+    must(beam_node_finalized(nodes[i], &f), "beam_node_finalized");
+    must(beam_node_head(nodes[0], &head0), "beam_node_head");
+    must(beam_node_head(nodes[i], &head), "beam_node_head");
     if (f.slot != first.slot || memcmp(f.root, first.root, 32) != 0) ok = 0;
     if (head.slot != head0.slot || memcmp(head.root, head0.root, 32) != 0) ok = 0;
   }

@@ -43,11 +43,20 @@ int VerifySingle(const uint8_t* keys, size_t n, const uint8_t message[32], uint6
   return Matches(kSingleTag, SingleDigest(message, slot, KeysDigest(keys, n)), proof, len) ? 0 : 1;
 }
 
-int VerifyMulti(const uint8_t* keys, const size_t* keys_per_message, size_t num_messages, const uint8_t*,
-                const uint64_t*, const uint8_t* proof, size_t len, void*) {
-  size_t total = 0;
-  for (size_t i = 0; i < num_messages; ++i) total += keys_per_message[i];
-  return Matches(kMultiTag, KeysDigest(keys, total), proof, len) ? 0 : 1;
+// A multi-message proof binds every component's keys to its message and slot.
+uint64_t MultiDigest(const uint8_t* keys, const size_t* keys_per_message, const uint8_t* messages,
+                     const uint64_t* slots, size_t num_messages) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < num_messages; ++i) {
+    sum += SingleDigest(messages + 32 * i, slots[i], KeysDigest(keys, keys_per_message[i]));
+    keys += keys_per_message[i] * kKey;
+  }
+  return sum;
+}
+
+int VerifyMulti(const uint8_t* keys, const size_t* keys_per_message, size_t num_messages, const uint8_t* messages,
+                const uint64_t* slots, const uint8_t* proof, size_t len, void*) {
+  return Matches(kMultiTag, MultiDigest(keys, keys_per_message, messages, slots, num_messages), proof, len) ? 0 : 1;
 }
 
 int AggregateSingle(const uint8_t*, const size_t*, const uint8_t* child_keys, const size_t* keys_per_child,
@@ -59,19 +68,15 @@ int AggregateSingle(const uint8_t*, const size_t*, const uint8_t* child_keys, co
   return Emit(kSingleTag, SingleDigest(message, slot, keys), out);
 }
 
-int MergeMulti(const uint8_t*, const size_t*, const uint8_t* keys, const size_t* keys_per_proof, size_t num_proofs,
-               beam_bytes_sink* out, void*) {
-  size_t total = 0;
-  for (size_t i = 0; i < num_proofs; ++i) total += keys_per_proof[i];
-  return Emit(kMultiTag, KeysDigest(keys, total), out);
+int MergeMulti(const uint8_t*, const size_t*, const uint8_t* keys, const size_t* keys_per_proof,
+               const uint8_t* messages, const uint64_t* slots, size_t num_proofs, beam_bytes_sink* out, void*) {
+  return Emit(kMultiTag, MultiDigest(keys, keys_per_proof, messages, slots, num_proofs), out);
 }
 
 }  // namespace
 
 beam_crypto_vtable DemoCryptoVtable() {
-  beam_crypto_vtable v;
-  std::memset(&v, 0, sizeof v);
-  v.struct_size = sizeof v;
+  beam_crypto_vtable v = BEAM_CRYPTO_VTABLE_INIT;
   v.verify_single_message = VerifySingle;
   v.verify_multi_message = VerifyMulti;
   v.aggregate_single_message = AggregateSingle;

@@ -33,18 +33,14 @@ DevnetNode::DevnetNode(int index, SimNetwork* network, std::string data_dir, std
       log_level_(log_level) {}
 
 bool DevnetNode::Start(const std::vector<uint8_t>& genesis, std::string* error) {
-  beam_network_vtable net;
-  std::memset(&net, 0, sizeof net);
-  net.struct_size = sizeof net;
+  beam_network_vtable net = BEAM_NETWORK_VTABLE_INIT;
   net.publish_gossip = OnPublish;
   net.send_request = OnSendRequest;
   net.send_response_chunk = OnSendChunk;
   net.send_response_end = OnSendEnd;
   net.report_peer = OnReportPeer;
   net.user_data = this;
-  beam_node_config config;
-  std::memset(&config, 0, sizeof config);
-  config.struct_size = sizeof config;
+  beam_node_config config = BEAM_NODE_CONFIG_INIT;
   config.anchor_state_ssz = genesis.data();
   config.anchor_state_len = genesis.size();
   config.validator_indices = validators_.data();
@@ -56,10 +52,8 @@ bool DevnetNode::Start(const std::vector<uint8_t>& genesis, std::string* error) 
   config.crypto = host_crypto_;
   config.network = &net;
   config.range_sync_batch = 32;
-  config.data_dir = data_dir_.c_str();
-  beam_log_sink log;
-  std::memset(&log, 0, sizeof log);
-  log.struct_size = sizeof log;
+  config.data_dir = data_dir_.empty() ? nullptr : data_dir_.c_str();  // "": memory only
+  beam_log_sink log = BEAM_LOG_SINK_INIT;
   log.log = OnLog;
   log.max_level = static_cast<beam_log_level>(log_level_);
   log.user_data = this;
@@ -83,24 +77,64 @@ void DevnetNode::Stop() {
 bool DevnetNode::Deliver(const Message& m, const std::string& from_name) {
   if (node_ == nullptr) return false;
   const uint8_t* data = m.bytes.empty() ? nullptr : m.bytes.data();
+  beam_status status = BEAM_OK;
   switch (m.kind) {
     case MessageKind::kGossip:
-      return beam_node_on_gossip(node_, static_cast<beam_topic_kind>(m.topic_or_protocol), data, m.bytes.size(),
-                                 from_name.c_str()) == BEAM_OK;
+      status = beam_node_on_gossip(node_, static_cast<beam_topic_kind>(m.topic_or_protocol), data, m.bytes.size(),
+                                   from_name.c_str());
+      break;
     case MessageKind::kRequest:
-      beam_node_on_request(node_, from_name.c_str(), static_cast<beam_req_protocol>(m.topic_or_protocol), data,
-                           m.bytes.size(), (static_cast<uint64_t>(m.from) << kAskerShift) | m.request_id);
+      status = beam_node_on_request(node_, from_name.c_str(), static_cast<beam_req_protocol>(m.topic_or_protocol),
+                                    data, m.bytes.size(), (static_cast<uint64_t>(m.from) << kAskerShift) | m.request_id);
       break;
     case MessageKind::kChunk:
-      beam_node_on_response_chunk(node_, m.request_id, data, m.bytes.size());
+      status = beam_node_on_response_chunk(node_, m.request_id, data, m.bytes.size());
       break;
     case MessageKind::kEnd:
-      beam_node_on_response_end(node_, m.request_id, m.result);
+      status = beam_node_on_response_end(node_, m.request_id, m.result);
       break;
   }
-  // Failures here are the network's normal life (late answers to expired requests,
-  // blocks from the future): the node has already scored the peer.
-  return true;
+  // Refusals are the network's normal life (invalid or future gossip, late answers to
+  // expired requests): the node has already scored the peer. Only gossip verdicts matter
+  // to the sender, since gossipsub forwards what the node accepted.
+  if (status != BEAM_OK) refused_deliveries_.fetch_add(1, std::memory_order_relaxed);
+  return m.kind != MessageKind::kGossip || status == BEAM_OK;
+}
+
+void DevnetNode::Expect(beam_status status, const char* what) {
+  if (status == BEAM_OK) return;
+  api_errors_.fetch_add(1, std::memory_order_relaxed);
+  std::fprintf(stderr, "%s: %s failed: %s (%s)\n", name_.c_str(), what, beam_status_string(status), beam_last_error());
+}
+
+DevnetNode::ChainView DevnetNode::View() {
+  ChainView view;
+  if (node_ == nullptr) return view;
+  Expect(beam_node_head(node_, &view.head), "beam_node_head");
+  Expect(beam_node_justified(node_, &view.justified), "beam_node_justified");
+  Expect(beam_node_finalized(node_, &view.finalized), "beam_node_finalized");
+  return view;
+}
+
+void DevnetNode::Tick(uint64_t interval) {
+  if (node_ != nullptr) Expect(beam_node_tick(node_, interval), "beam_node_tick");
+}
+
+void DevnetNode::WaitIdle() {
+  if (node_ != nullptr) Expect(beam_node_wait_idle(node_), "beam_node_wait_idle");
+}
+
+void DevnetNode::PeerConnected(const std::string& peer) {
+  if (node_ != nullptr) Expect(beam_node_peer_connected(node_, peer.c_str()), "beam_node_peer_connected");
+}
+
+void DevnetNode::PeerDisconnected(const std::string& peer) {
+  if (node_ != nullptr) Expect(beam_node_peer_disconnected(node_, peer.c_str()), "beam_node_peer_disconnected");
+}
+
+void DevnetNode::Gossip(beam_topic_kind kind, const uint8_t* ssz, size_t len) {
+  // The node's own validator's message: it must accept it.
+  if (node_ != nullptr) Expect(beam_node_on_gossip(node_, kind, ssz, len, nullptr), "beam_node_on_gossip (own)");
 }
 
 void DevnetNode::OnPublish(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data) {

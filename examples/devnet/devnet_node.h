@@ -23,7 +23,8 @@ class DevnetNode {
   DevnetNode(const DevnetNode&) = delete;
   DevnetNode& operator=(const DevnetNode&) = delete;
 
-  // Creates (or reopens, from the data directory) the node. False with a message on failure.
+  // Creates (or reopens, from the data directory; "" keeps it in memory) the node. False
+  // with a message on failure.
   bool Start(const std::vector<uint8_t>& genesis, std::string* error);
   void Stop();
   bool running() const { return node_ != nullptr; }
@@ -37,10 +38,29 @@ class DevnetNode {
   // accepted it (what gossipsub forwards); false for a stopped node or a rejection.
   bool Deliver(const Message& m, const std::string& from_name);
 
+  // The node's chain view (zeros for a stopped node). A failing read counts as an API error.
+  struct ChainView {
+    beam_checkpoint head{}, justified{}, finalized{};
+  };
+  ChainView View();
+
+  // Host duties, each checked: a failure is printed and counted in api_errors().
+  void Tick(uint64_t interval);
+  void WaitIdle();
+  void PeerConnected(const std::string& peer);
+  void PeerDisconnected(const std::string& peer);
+  void Gossip(beam_topic_kind kind, const uint8_t* ssz, size_t len);  // from the node's own validators
+
+  // Calls into the node that failed where the host expected success: any is a devnet failure.
+  uint64_t api_errors() const { return api_errors_.load(); }
+  // Messages from the network the node refused (rejected gossip, late answers): normal life.
+  uint64_t refused_deliveries() const { return refused_deliveries_.load(); }
   uint64_t peer_reports() const { return peer_reports_.load(); }
   uint64_t requests_sent(int protocol) const { return requests_sent_[protocol].load(); }
 
  private:
+  void Expect(beam_status status, const char* what);
+
   static void OnPublish(beam_topic_kind kind, const uint8_t* ssz, size_t len, void* user_data);
   static void OnSendRequest(const char* peer_id, beam_req_protocol protocol, const uint8_t* ssz, size_t len,
                             uint64_t request_id, void* user_data);
@@ -58,6 +78,8 @@ class DevnetNode {
   const beam_crypto_vtable* const host_crypto_;
   const int log_level_;
   beam_node* node_ = nullptr;
+  std::atomic<uint64_t> api_errors_{0};
+  std::atomic<uint64_t> refused_deliveries_{0};
   std::atomic<uint64_t> peer_reports_{0};
   std::atomic<uint64_t> requests_sent_[4] = {};
 };

@@ -1,12 +1,14 @@
 // Unit tests of the devnet's own parts: the gossip mesh with relay (SimNetwork) and the
-// pass criterion (LivenessMonitor).
+// pass criterion (LivenessMonitor) and the checked host calls (DevnetNode).
 
+#include <beamcore/beamcore.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <set>
 #include <vector>
 
+#include "devnet_node.h"
 #include "liveness.h"
 #include "options.h"
 #include "sim_network.h"
@@ -224,6 +226,41 @@ TEST(LivenessMonitorTest, StoppedNodesAreNotJudged) {
   views[2] = NodeView{};  // down
   m.Observe(21, views);
   EXPECT_TRUE(m.Finish().ok);
+}
+
+// The devnet says FAILED when a host call it expected to succeed fails; a message
+// the network delivers and the node refuses is normal life and does not count.
+TEST(DevnetNodeTest, FailedHostCallsCountAsApiErrorsRefusedDeliveriesDoNot) {
+  beam_buffer genesis{nullptr, 0};
+  ASSERT_EQ(beam_genesis_state(0, nullptr, nullptr, 4, &genesis), BEAM_OK);
+  const std::vector<uint8_t> genesis_bytes(genesis.data, genesis.data + genesis.len);
+  beam_buffer_free(&genesis);
+  SimNetwork net(MeshOptions(3, 2, 4), 2);
+  DevnetNode node(0, &net, /*data_dir=*/"", {0, 1}, /*aggregator=*/true, /*host_crypto=*/nullptr, /*log_level=*/0);
+  std::string error;
+  ASSERT_TRUE(node.Start(genesis_bytes, &error)) << error;
+
+  node.Tick(5);
+  node.PeerConnected("node1");
+  EXPECT_EQ(node.View().head.slot, 0u);
+  EXPECT_EQ(node.api_errors(), 0u);
+
+  Message garbage;
+  garbage.kind = MessageKind::kGossip;
+  garbage.topic_or_protocol = BEAM_TOPIC_BLOCK;
+  garbage.bytes = {1, 2, 3};
+  garbage.from = 1;
+  garbage.to = 0;
+  EXPECT_FALSE(node.Deliver(garbage, "node1"));  // not forwarded
+  EXPECT_EQ(node.refused_deliveries(), 1u);
+  EXPECT_EQ(node.api_errors(), 0u);
+
+  const uint8_t own_garbage[3] = {1, 2, 3};
+  node.Gossip(BEAM_TOPIC_ATTESTATION, own_garbage, sizeof own_garbage);  // its own vote must be accepted
+  EXPECT_EQ(node.api_errors(), 1u);
+  node.Stop();
+  node.Tick(6);  // a stopped node is skipped, not an error
+  EXPECT_EQ(node.api_errors(), 1u);
 }
 
 }  // namespace

@@ -31,9 +31,7 @@ int main(int argc, char** argv) {
   beam_buffer genesis{nullptr, 0};
   if (beam_genesis_state(0, nullptr, nullptr, 4, &genesis) != BEAM_OK) return 2;
   const uint64_t validators[4] = {0, 1, 2, 3};
-  beam_node_config config;
-  std::memset(&config, 0, sizeof config);
-  config.struct_size = sizeof config;
+  beam_node_config config = BEAM_NODE_CONFIG_INIT;
   config.anchor_state_ssz = genesis.data;
   config.anchor_state_len = genesis.len;
   config.validator_indices = validators;
@@ -91,7 +89,7 @@ int main(int argc, char** argv) {
 
     auto metrics = client.Get("/metrics");
     beam_checkpoint head{};
-    beam_node_head(node, &head);
+    Check(beam_node_head(node, &head) == BEAM_OK, "beam_node_head");
     const std::string head_line = "\nlean_head_slot " + std::to_string(head.slot) + "\n";
     Check(metrics && metrics->status == 200 && metrics->body.find(head_line) != std::string::npos,
           "GET /metrics shows the node's head slot");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -149,7 +150,7 @@ bool Devnet::Setup() {
   const size_t n = static_cast<size_t>(o_.validators);
   std::vector<uint8_t> attestation_pks(n * BEAM_XMSS_PUBLIC_KEY_SIZE), proposal_pks(n * BEAM_XMSS_PUBLIC_KEY_SIZE);
   validators_.resize(n);
-  bool ok = true;
+  std::atomic<bool> ok{true};  // written by both key-generating threads
   auto make = [&](size_t first, size_t step) {
     for (size_t v = first; v < n; v += step) {
       for (int role = 0; role < 2; ++role) {
@@ -164,7 +165,11 @@ bool Devnet::Setup() {
           return;
         }
         uint8_t* out = (role == 0 ? attestation_pks.data() : proposal_pks.data()) + v * BEAM_XMSS_PUBLIC_KEY_SIZE;
-        beam_xmss_key_public(key, out);
+        if (beam_xmss_key_public(key, out) != BEAM_OK) {
+          beam_xmss_key_destroy(key);
+          ok = false;
+          return;
+        }
         if (role == 0) {
           validators_[v].attestation_key = key;
         } else {
@@ -226,14 +231,14 @@ bool Devnet::Setup() {
 void Devnet::ConnectAll(int node) {
   for (int j = 0; j < o_.nodes; ++j) {
     if (j == node || !nodes_[j]->running()) continue;
-    beam_node_peer_connected(nodes_[node]->node(), NodeName(j).c_str());
-    beam_node_peer_connected(nodes_[j]->node(), NodeName(node).c_str());
+    nodes_[node]->PeerConnected(NodeName(j));
+    nodes_[j]->PeerConnected(NodeName(node));
   }
 }
 
 void Devnet::WaitIdle() {
   for (auto& n : nodes_) {
-    if (n->running()) beam_node_wait_idle(n->node());
+    n->WaitIdle();
   }
 }
 
@@ -256,7 +261,7 @@ void Devnet::DeliverUntil(uint64_t t_ms) {
 
 void Devnet::TickAll(uint64_t interval) {
   for (auto& n : nodes_) {
-    if (n->running()) beam_node_tick(n->node(), interval);
+    n->Tick(interval);
   }
   WaitIdle();
 }
@@ -285,7 +290,7 @@ void Devnet::Attest(uint64_t slot) {
     beam_buffer data{nullptr, 0}, vote{nullptr, 0};
     if (beam_node_produce_attestation_data(home.node(), slot, &data) == BEAM_OK &&
         beam_attestation_sign(validators_[v].attestation_key, v, data.data, data.len, &vote) == BEAM_OK) {
-      beam_node_on_gossip(home.node(), BEAM_TOPIC_ATTESTATION, vote.data, vote.len, nullptr);
+      home.Gossip(BEAM_TOPIC_ATTESTATION, vote.data, vote.len);
       net_.Publish(home.index(), BEAM_TOPIC_ATTESTATION, vote.data, vote.len);
     } else {
       ++failed_duties_;
@@ -299,13 +304,11 @@ std::vector<NodeView> Devnet::Views() const {
   std::vector<NodeView> views(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (!nodes_[i]->running()) continue;
-    beam_checkpoint head{}, finalized{};
-    beam_node_head(nodes_[i]->node(), &head);
-    beam_node_finalized(nodes_[i]->node(), &finalized);
+    const DevnetNode::ChainView view = nodes_[i]->View();
     views[i].running = true;
-    views[i].head_slot = head.slot;
-    views[i].finalized_slot = finalized.slot;
-    std::memcpy(views[i].finalized_root.data(), finalized.root, 32);
+    views[i].head_slot = view.head.slot;
+    views[i].finalized_slot = view.finalized.slot;
+    std::memcpy(views[i].finalized_root.data(), view.finalized.root, 32);
   }
   return views;
 }
@@ -321,9 +324,10 @@ void Devnet::Report(uint64_t slot, const std::vector<NodeView>& node_views) {
     if (!node_views[i].running) continue;
     ++running;
     beam_node* n = nodes_[i]->node();
-    beam_node_head(n, &views[i].head);
-    beam_node_justified(n, &views[i].justified);
-    beam_node_finalized(n, &views[i].finalized);
+    const DevnetNode::ChainView view = nodes_[i]->View();
+    views[i].head = view.head;
+    views[i].justified = view.justified;
+    views[i].finalized = view.finalized;
     imports += MetricSum(n, "lean_blocks_imported_total");
     queue += MetricSum(n, "lean_chain_queue_depth");
   }
@@ -386,6 +390,12 @@ void Devnet::Report(uint64_t slot, const std::vector<NodeView>& node_views) {
 int Devnet::Verdict() {
   monitor_.Observe(o_.slots + 1, Views());  // after the settling slot
   const LivenessVerdict verdict = monitor_.Finish();
+  // A host call the devnet expected to succeed failed: the run is broken whatever finality did.
+  uint64_t api_errors = 0;
+  for (auto& n : nodes_) api_errors += n->api_errors();
+  const bool ok = verdict.ok && api_errors == 0;
+  const std::string reason =
+      api_errors == 0 ? verdict.reason : std::to_string(api_errors) + " host API calls failed (see stderr)";
   if (!o_.json) {
     std::printf("\n%-7s %-6s %-10s %-9s %-9s %-10s %-8s %-8s %-8s %-4s\n", "node", "head", "head root", "justified",
                 "finalized", "final root", "imports", "by_range", "reports", "mesh");
@@ -393,10 +403,7 @@ int Devnet::Verdict() {
   uint64_t final_slot = 0;
   for (auto& n : nodes_) {
     if (!n->running()) continue;
-    beam_checkpoint head{}, justified{}, finalized{};
-    beam_node_head(n->node(), &head);
-    beam_node_justified(n->node(), &justified);
-    beam_node_finalized(n->node(), &finalized);
+    const auto [head, justified, finalized] = n->View();
     final_slot = std::max(final_slot, finalized.slot);
     const double imports = MetricSum(n->node(), "lean_blocks_imported_total");
     const size_t mesh = net_.MeshOf(n->index()).size();
@@ -447,17 +454,17 @@ int Devnet::Verdict() {
     std::printf("{\"event\":\"summary\",\"ok\":%s,\"reason\":\"%s\",\"slots\":%llu,\"setup_s\":%.3f,\"elapsed_s\":%.3f,"
                 "\"slots_per_s\":%.2f,\"finalized_slot\":%llu,\"max_finality_lag\":%llu,\"faults\":[%s],"
                 "\"gossip_sent\":%llu,\"gossip_relayed\":%llu,\"gossip_lazy\":%llu,\"gossip_duplicates\":%llu,\"gossip_lost\":%llu,"
-                "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu,"
+                "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu,\"api_errors\":%llu,"
                 "\"peak_rss_mib\":%.1f,\"peak_rss_mib_per_node\":%.1f}\n",
-                verdict.ok ? "true" : "false", verdict.reason.c_str(), static_cast<unsigned long long>(o_.slots), setup_s_,
+                ok ? "true" : "false", reason.c_str(), static_cast<unsigned long long>(o_.slots), setup_s_,
                 elapsed, o_.slots / elapsed, static_cast<unsigned long long>(final_slot),
                 static_cast<unsigned long long>(verdict.max_lag_seen), faults_json.c_str(),
                 static_cast<unsigned long long>(stats.gossip_sent), static_cast<unsigned long long>(stats.gossip_relayed),
                 static_cast<unsigned long long>(stats.gossip_lazy),
                 static_cast<unsigned long long>(stats.gossip_duplicates), static_cast<unsigned long long>(stats.gossip_lost),
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
-                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_), rss,
-                rss / o_.nodes);
+                static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_),
+                static_cast<unsigned long long>(api_errors), rss, rss / o_.nodes);
   } else {
     std::printf("\n%llu slots in %.2f s (%.1f slots/s; setup %.2f s), %d nodes x %d validators; gossip %llu hops "
                 "(%llu relayed, %llu lazy), %llu duplicates, %llu lost, %llu partitioned; %llu requests; %llu restarts; "
@@ -469,15 +476,15 @@ int Devnet::Verdict() {
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
                 static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_),
                 static_cast<unsigned long long>(verdict.max_lag_seen), rss, rss / o_.nodes);
-    if (verdict.ok) {
+    if (ok) {
       std::printf("OK: finality is live on every node (finalized slot %llu, within %llu slots of each head)%s\n",
                   static_cast<unsigned long long>(final_slot), static_cast<unsigned long long>(o_.max_finality_lag),
                   verdict.faults.empty() ? "" : " and resumed after every fault");
     } else {
-      std::printf("FAILED: %s\n", verdict.reason.c_str());
+      std::printf("FAILED: %s\n", reason.c_str());
     }
   }
-  return verdict.ok ? 0 : 1;
+  return ok ? 0 : 1;
 }
 
 int Devnet::Run() {
@@ -505,7 +512,7 @@ int Devnet::Run() {
         served_[restart_node]->Set(nullptr);
         for (int j = 0; j < o_.nodes; ++j) {
           if (j != restart_node && nodes_[j]->running()) {
-            beam_node_peer_disconnected(nodes_[j]->node(), NodeName(restart_node).c_str());
+            nodes_[j]->PeerDisconnected(NodeName(restart_node));
           }
         }
         nodes_[restart_node]->Stop();
@@ -519,15 +526,13 @@ int Devnet::Run() {
         }
         served_[restart_node]->Set(nodes_[restart_node]->node());
         ++restarts_;
-        beam_node_tick(nodes_[restart_node]->node(), interval);
+        nodes_[restart_node]->Tick(interval);
         ConnectAll(restart_node);
         if (o_.json) {
           std::printf("{\"event\":\"restart\",\"slot\":%llu,\"node\":%d}\n", static_cast<unsigned long long>(slot), restart_node);
         } else if (!o_.quiet) {
-          beam_checkpoint head{};
-          beam_node_head(nodes_[restart_node]->node(), &head);
           std::printf("node%d reopened from its data directory at head slot %llu; catching up\n", restart_node,
-                      static_cast<unsigned long long>(head.slot));
+                      static_cast<unsigned long long>(nodes_[restart_node]->View().head.slot));
         }
       }
       net_.Heartbeat();

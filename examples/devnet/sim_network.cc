@@ -69,7 +69,10 @@ MessageId SimNetwork::IdOf(int topic, const uint8_t* data, size_t len) const {
   beam_buffer compressed{nullptr, 0};
   const std::string& name = topics_[static_cast<size_t>(topic) < topics_.size() ? static_cast<size_t>(topic) : 0];
   if (beam_wire_snappy_compress(data, len, &compressed) == BEAM_OK) {
-    (void)beam_wire_gossip_message_id(name.c_str(), compressed.data, compressed.len, id.data(), nullptr);
+    // Cannot fail for a valid topic name and buffer; an all-zero id would only merge duplicates.
+    if (beam_wire_gossip_message_id(name.c_str(), compressed.data, compressed.len, id.data(), nullptr) != BEAM_OK) {
+      id.fill(0);
+    }
     beam_buffer_free(&compressed);
   }
   return id;

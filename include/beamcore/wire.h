@@ -8,21 +8,19 @@
  *     [code][varint length][snappy frame];
  *   - gossip topic strings and gossip message ids.
  *
- * Part of the C ABI; included by beamcore.h (and may be included on its own). The
- * conventions of beamcore.h hold: every call returns a beam_status and on failure sets
- * beam_last_error(); every beam_buffer returned is owned by the caller and released
- * with beam_buffer_free() (on failure it is left {NULL, 0}); a NULL data pointer is
- * accepted with length 0. Malformed input is BEAM_ERR_DECODE (beam_last_error()
- * says what is wrong), a bad argument BEAM_ERR_INVALID_ARGUMENT. Nothing larger
- * than BEAM_WIRE_MAX_PAYLOAD_SIZE is ever decoded or allocated from a length a peer
- * declared. Every function is thread-safe (no shared state) and needs no node.
+ * Part of the C ABI; includes only common.h, whose conventions hold (status codes
+ * and beam_last_error(), caller-owned buffers, NULL with length 0). Malformed input
+ * is BEAM_ERR_DECODE (beam_last_error() says what is wrong), a bad argument
+ * BEAM_ERR_INVALID_ARGUMENT. Nothing larger than BEAM_WIRE_MAX_PAYLOAD_SIZE is ever
+ * decoded or allocated from a length a peer declared. Every function is thread-safe
+ * (no shared state) and needs no node.
  *
  * Encoders produce the same bytes as leanSpec, byte for byte.
  */
 #ifndef BEAMCORE_WIRE_H_
 #define BEAMCORE_WIRE_H_
 
-#include "beamcore/beamcore.h"
+#include "beamcore/common.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,59 +38,59 @@ extern "C" {
 /* ---- Varints ------------------------------------------------------------------ */
 
 /* Writes the 1..10-byte LEB128 encoding of `value` to out[0..*out_len). */
-BEAM_EXPORT beam_status beam_wire_varint_encode(uint64_t value, uint8_t out[BEAM_WIRE_VARINT_MAX_LEN], size_t* out_len);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_varint_encode(uint64_t value, uint8_t out[BEAM_WIRE_VARINT_MAX_LEN], size_t* out_len);
 
 /* Decodes the varint at the start of data[0..len) (later bytes are ignored): its value
  * and how many bytes it took (*consumed). BEAM_ERR_DECODE when the input ends inside
  * the varint, runs past 10 bytes, or overflows 64 bits. Non-minimal encodings are
  * accepted, as in leanSpec. */
-BEAM_EXPORT beam_status beam_wire_varint_decode(const uint8_t* data, size_t len, uint64_t* value, size_t* consumed);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_varint_decode(const uint8_t* data, size_t len, uint64_t* value, size_t* consumed);
 
 /* ---- Snappy blocks (gossip) ------------------------------------------------------ */
 
 /* Compresses data[0..len) into one snappy block ([varint length][elements]). *out
  * receives the block (caller-owned, free with beam_buffer_free). Input longer than
  * 2^32 - 1 bytes is BEAM_ERR_INVALID_ARGUMENT. */
-BEAM_EXPORT beam_status beam_wire_snappy_compress(const uint8_t* data, size_t len, beam_buffer* out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_snappy_compress(const uint8_t* data, size_t len, beam_buffer* out);
 
 /* Decompresses one snappy block. *out receives the data (caller-owned, free with
  * beam_buffer_free). BEAM_ERR_DECODE for an empty or malformed block, one declaring
  * more than BEAM_WIRE_MAX_PAYLOAD_SIZE bytes (checked before allocating), or one with
  * bytes after its declared length. */
-BEAM_EXPORT beam_status beam_wire_snappy_decompress(const uint8_t* data, size_t len, beam_buffer* out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_snappy_decompress(const uint8_t* data, size_t len, beam_buffer* out);
 
 /* ---- Snappy framing format (req/resp payloads) ------------------------------------ */
 
 /* Encodes data[0..len) as a framed stream: the stream identifier, then one chunk per
  * 64 KiB with its masked CRC-32C. *out receives the stream (caller-owned, free with
  * beam_buffer_free). */
-BEAM_EXPORT beam_status beam_wire_snappy_frame_encode(const uint8_t* data, size_t len, beam_buffer* out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_snappy_frame_encode(const uint8_t* data, size_t len, beam_buffer* out);
 
 /* Decodes all of data[0..len) as one framed stream. *out receives the data
  * (caller-owned, free with beam_buffer_free). BEAM_ERR_DECODE for a missing or wrong
  * stream identifier, a truncated chunk, a CRC mismatch, a chunk over 64 KiB, a
  * malformed snappy block, a reserved unskippable chunk type (0x02..0x7f), or more than
  * BEAM_WIRE_MAX_PAYLOAD_SIZE bytes of output. */
-BEAM_EXPORT beam_status beam_wire_snappy_frame_decode(const uint8_t* data, size_t len, beam_buffer* out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_snappy_frame_decode(const uint8_t* data, size_t len, beam_buffer* out);
 
 /* ---- Req/resp ------------------------------------------------------------------- */
 
 /* A request: [varint len(ssz)][snappy frame of ssz]. *out receives the wire bytes
  * (caller-owned, free with beam_buffer_free). BEAM_ERR_INVALID_ARGUMENT when `len` is
  * above BEAM_WIRE_MAX_PAYLOAD_SIZE. */
-BEAM_EXPORT beam_status beam_wire_request_encode(const uint8_t* ssz, size_t len, beam_buffer* out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_request_encode(const uint8_t* ssz, size_t len, beam_buffer* out);
 
 /* Decodes all of data[0..len) as one request. *ssz_out receives the SSZ payload
  * (caller-owned, free with beam_buffer_free). BEAM_ERR_DECODE for empty input, a
  * malformed length, a declared length above BEAM_WIRE_MAX_PAYLOAD_SIZE, a malformed
  * frame, or a payload whose size differs from the declared length. */
-BEAM_EXPORT beam_status beam_wire_request_decode(const uint8_t* data, size_t len, beam_buffer* ssz_out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_request_decode(const uint8_t* data, size_t len, beam_buffer* ssz_out);
 
 /* One response chunk: [code][varint len(payload)][snappy frame of payload], where
- * `code` is a BEAM_RESP_* value (beamcore.h). *out receives the wire bytes
+ * `code` is a BEAM_RESP_* value (common.h). *out receives the wire bytes
  * (caller-owned, free with beam_buffer_free). BEAM_ERR_INVALID_ARGUMENT for another
  * code or a payload above BEAM_WIRE_MAX_PAYLOAD_SIZE. */
-BEAM_EXPORT beam_status beam_wire_response_chunk_encode(int32_t code, const uint8_t* payload, size_t len,
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_response_chunk_encode(int32_t code, const uint8_t* payload, size_t len,
                                                         beam_buffer* out);
 
 /* An error chunk carrying the NUL-terminated UTF-8 `message`, cut to at most
@@ -100,7 +98,7 @@ BEAM_EXPORT beam_status beam_wire_response_chunk_encode(int32_t code, const uint
  * BEAM_RESP_INVALID_REQUEST, BEAM_RESP_SERVER_ERROR or BEAM_RESP_RESOURCE_UNAVAILABLE.
  * *out receives the wire bytes (caller-owned, free with beam_buffer_free).
  * BEAM_ERR_INVALID_ARGUMENT for another code, a NULL message or invalid UTF-8. */
-BEAM_EXPORT beam_status beam_wire_response_error_encode(int32_t code, const char* message, beam_buffer* out);
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_response_error_encode(int32_t code, const char* message, beam_buffer* out);
 
 /* Reads the response chunk at the start of data[0..len), so that a host can walk a
  * stream of chunks: on success *code is its BEAM_RESP_* code (unknown code bytes read
@@ -114,7 +112,7 @@ BEAM_EXPORT beam_status beam_wire_response_error_encode(int32_t code, const char
  * with more bytes, or, if the stream has ended, treat the response as truncated.
  * BEAM_ERR_DECODE for a malformed chunk (bad length, declared length above
  * BEAM_WIRE_MAX_PAYLOAD_SIZE, bad frame, a frame producing more than declared). */
-BEAM_EXPORT beam_status beam_wire_response_chunk_decode(const uint8_t* data, size_t len, int32_t* code,
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_response_chunk_decode(const uint8_t* data, size_t len, int32_t* code,
                                                         beam_buffer* payload, size_t* consumed);
 
 /* ---- Gossip --------------------------------------------------------------------- */
@@ -127,7 +125,7 @@ BEAM_EXPORT beam_status beam_wire_response_chunk_decode(const uint8_t* data, siz
  * (caller-owned, free with beam_buffer_free): out->len bytes, followed by a NUL that
  * out->len does not count. BEAM_ERR_INVALID_ARGUMENT for a NULL or invalid name or an
  * unknown kind. */
-BEAM_EXPORT beam_status beam_wire_gossip_topic(const char* network_name, beam_topic_kind kind, uint64_t subnet_id,
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_gossip_topic(const char* network_name, beam_topic_kind kind, uint64_t subnet_id,
                                                beam_buffer* out);
 
 /* The 20-byte gossipsub message id of a gossip message: SHA-256 over the 4-byte domain,
@@ -138,7 +136,7 @@ BEAM_EXPORT beam_status beam_wire_gossip_topic(const char* network_name, beam_to
  * 0). `topic` is the NUL-terminated topic string; valid_snappy may be NULL.
  * BEAM_ERR_RESOURCE_EXHAUSTED when the data to hash would exceed
  * BEAM_WIRE_MAX_PAYLOAD_SIZE (leanSpec drops such messages). */
-BEAM_EXPORT beam_status beam_wire_gossip_message_id(const char* topic, const uint8_t* data, size_t len,
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_wire_gossip_message_id(const char* topic, const uint8_t* data, size_t len,
                                                     uint8_t out_id[BEAM_WIRE_MESSAGE_ID_LEN], int* valid_snappy);
 
 #ifdef __cplusplus

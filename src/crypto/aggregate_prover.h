@@ -22,6 +22,10 @@ namespace beam::crypto {
 struct ChildProof {
   ssz::ByteView proof;
   std::vector<xmss::PublicKey> public_keys;
+  // What the proof signs: for a multi-message merge, each component's own message and
+  // slot; single-message children share the aggregate's.
+  ssz::Root message{};
+  uint64_t slot = 0;
 };
 
 // One fresh signature to fold in.

@@ -82,11 +82,11 @@ class TieredLockIdentity {
   LockMetrics* const metrics_;
 };
 
-class ABSL_LOCKABLE TieredMutex : public TieredLockIdentity {
+// The exclusive side every tiered lock shares, over the underlying `Mutex`
+// (AdaptiveMutex or std::shared_mutex).
+template <typename Mutex>
+class ABSL_LOCKABLE TieredLock : public TieredLockIdentity {
  public:
-  TieredMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
-      : TieredLockIdentity(name, tier, metrics) {}
-
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
     BeforeAcquire(this);
     mu_.lock();
@@ -103,23 +103,22 @@ class ABSL_LOCKABLE TieredMutex : public TieredLockIdentity {
   // With lock checks on (debug and sanitizer builds), aborts unless this thread holds it.
   void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() { CheckHeld(this, false); }
 
- private:
-  AdaptiveMutex mu_;
+ protected:
+  TieredLock(const char* name, LockTier tier, LockMetrics* metrics) : TieredLockIdentity(name, tier, metrics) {}
+
+  Mutex mu_;
 };
 
-class ABSL_LOCKABLE TieredSharedMutex : public TieredLockIdentity {
+class ABSL_LOCKABLE TieredMutex : public TieredLock<AdaptiveMutex> {
+ public:
+  TieredMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr) : TieredLock(name, tier, metrics) {}
+};
+
+class ABSL_LOCKABLE TieredSharedMutex : public TieredLock<std::shared_mutex> {
  public:
   TieredSharedMutex(const char* name, LockTier tier, LockMetrics* metrics = nullptr)
-      : TieredLockIdentity(name, tier, metrics) {}
+      : TieredLock(name, tier, metrics) {}
 
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
-    BeforeAcquire(this);
-    mu_.lock();
-  }
-  void Unlock() ABSL_UNLOCK_FUNCTION() {
-    mu_.unlock();
-    AfterRelease(this);
-  }
   void ReaderLock() ABSL_SHARED_LOCK_FUNCTION() {
     BeforeAcquire(this, /*shared=*/true);
     mu_.lock_shared();
@@ -128,39 +127,34 @@ class ABSL_LOCKABLE TieredSharedMutex : public TieredLockIdentity {
     mu_.unlock_shared();
     AfterRelease(this);
   }
-  bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    if (!mu_.try_lock()) return false;
-    AfterTryAcquire(this);
-    return true;
-  }
-  // With lock checks on, abort unless this thread holds it (exclusively / at all).
-  void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() { CheckHeld(this, false); }
+  // With lock checks on, aborts unless this thread holds it (exclusively or shared).
   void AssertReaderHeld() const ABSL_ASSERT_SHARED_LOCK() { CheckHeld(this, true); }
-
- private:
-  std::shared_mutex mu_;
 };
 
-// Timed exclusive hold of a TieredMutex for the guard's scope.
-class ABSL_SCOPED_LOCKABLE TieredMutexLock {
+// Timed exclusive hold of a tiered lock for the guard's scope.
+template <typename Lockable>
+class ABSL_SCOPED_LOCKABLE TieredExclusiveLock {
  public:
-  TieredMutexLock(TieredMutex* mu, const LockSite& site) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
+  TieredExclusiveLock(Lockable* mu, const LockSite& site) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
       : mu_(mu), timer_(mu->stats(), &site) {
     mu_->Lock();
     timer_.Acquired();
   }
-  ~TieredMutexLock() ABSL_UNLOCK_FUNCTION() {
+  ~TieredExclusiveLock() ABSL_UNLOCK_FUNCTION() {
     mu_->Unlock();
     timer_.Released();
   }
-  TieredMutexLock(const TieredMutexLock&) = delete;
-  TieredMutexLock& operator=(const TieredMutexLock&) = delete;
+  TieredExclusiveLock(const TieredExclusiveLock&) = delete;
+  TieredExclusiveLock& operator=(const TieredExclusiveLock&) = delete;
 
  private:
-  TieredMutex* const mu_;
+  Lockable* const mu_;
   LockTimer timer_;
 };
+using TieredMutexLock = TieredExclusiveLock<TieredMutex>;
+using TieredWriterLock = TieredExclusiveLock<TieredSharedMutex>;
 
+// Timed shared hold of a TieredSharedMutex for the guard's scope.
 class ABSL_SCOPED_LOCKABLE TieredReaderLock {
  public:
   TieredReaderLock(TieredSharedMutex* mu, const LockSite& site) ABSL_SHARED_LOCK_FUNCTION(mu)
@@ -174,25 +168,6 @@ class ABSL_SCOPED_LOCKABLE TieredReaderLock {
   }
   TieredReaderLock(const TieredReaderLock&) = delete;
   TieredReaderLock& operator=(const TieredReaderLock&) = delete;
-
- private:
-  TieredSharedMutex* const mu_;
-  LockTimer timer_;
-};
-
-class ABSL_SCOPED_LOCKABLE TieredWriterLock {
- public:
-  TieredWriterLock(TieredSharedMutex* mu, const LockSite& site) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
-      : mu_(mu), timer_(mu->stats(), &site) {
-    mu_->Lock();
-    timer_.Acquired();
-  }
-  ~TieredWriterLock() ABSL_UNLOCK_FUNCTION() {
-    mu_->Unlock();
-    timer_.Released();
-  }
-  TieredWriterLock(const TieredWriterLock&) = delete;
-  TieredWriterLock& operator=(const TieredWriterLock&) = delete;
 
  private:
   TieredSharedMutex* const mu_;

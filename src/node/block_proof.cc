@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ssz/codec.h"
+#include "ssz/container.h"
 
 namespace beam::node {
 namespace {
@@ -26,10 +27,16 @@ absl::StatusOr<consensus::SignedBlock> SignProducedBlock(const forkchoice::Produ
                                                          const crypto::AggregateProver& prover) {
   const consensus::State& state = *produced.post_state;
   const uint64_t n = state.validators.size();
+  const auto& attestations = produced.block.body.attestations.items;
+  if (attestations.size() != produced.attestation_proofs.size()) {
+    return absl::InternalError("a produced block's attestations and their proofs differ in number");
+  }
   std::vector<crypto::ChildProof> components;
-  components.reserve(produced.attestation_proofs.size() + 1);
-  for (const consensus::SingleMessageAggregate& p : produced.attestation_proofs) {
-    crypto::ChildProof child{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {}};
+  components.reserve(attestations.size() + 1);
+  for (size_t i = 0; i < attestations.size(); ++i) {
+    const consensus::SingleMessageAggregate& p = produced.attestation_proofs[i];
+    crypto::ChildProof child{ssz::ByteView(p.proof.bytes.data(), p.proof.bytes.size()), {},
+                             ssz::HashTreeRoot(attestations[i].data), attestations[i].data.slot};
     for (consensus::ValidatorIndex v : consensus::ParticipantIndices(p.participants)) {
       if (v >= n) return absl::InvalidArgumentError(absl::StrCat("a proof names validator ", v, " of ", n));
       absl::StatusOr<crypto::xmss::PublicKey> key = DecodeKey(state.validators[v].attestation_public_key, v, "attestation");
@@ -42,7 +49,9 @@ absl::StatusOr<consensus::SignedBlock> SignProducedBlock(const forkchoice::Produ
   if (proposer >= n) return absl::InvalidArgumentError(absl::StrCat("the proposer ", proposer, " is not in the state"));
   absl::StatusOr<crypto::xmss::PublicKey> proposer_key = DecodeKey(state.validators[proposer].proposal_public_key, proposer, "proposal");
   if (!proposer_key.ok()) return proposer_key.status();
-  components.push_back(crypto::ChildProof{ssz::ByteView(produced.block_root.data(), 32), {*proposer_key}});
+  // The proposer's part: no proof yet (the host's prover signs and folds it in) over
+  // the block root at the block's slot.
+  components.push_back(crypto::ChildProof{ssz::ByteView(), {*proposer_key}, produced.block_root, produced.block.slot});
   absl::StatusOr<ssz::ByteVec> proof = prover.MergeMultiMessage(components);
   if (!proof.ok()) return proof.status();
   consensus::SignedBlock signed_block{produced.block, {}};

@@ -84,8 +84,7 @@ class ApiTest : public ::testing::Test {
   void SetUp() override {
     const ssz::ByteVec state = ssz::Encode(genesis_.state);
     const ssz::ByteVec block = ssz::Encode(genesis_.block);
-    beam_node_config config{};
-    config.struct_size = sizeof config;
+    beam_node_config config = BEAM_NODE_CONFIG_INIT;
     config.anchor_state_ssz = state.data();
     config.anchor_state_len = state.size();
     config.anchor_block_ssz = block.data();
@@ -107,13 +106,13 @@ class ApiTest : public ::testing::Test {
       for (const auto& b : input.blocks) {
         if (b.block.slot != slot) continue;
         const ssz::ByteVec bytes = ssz::Encode(b);
-        (void)beam_node_on_gossip(node_, BEAM_TOPIC_BLOCK, bytes.data(), bytes.size(), nullptr);
+        EXPECT_EQ(beam_node_on_gossip(node_, BEAM_TOPIC_BLOCK, bytes.data(), bytes.size(), nullptr), BEAM_OK) << beam_last_error();
       }
       EXPECT_EQ(beam_node_tick(node_, slot * 5 + 1), BEAM_OK);
       for (const auto& a : input.aggregates) {
         if (a.data.slot != slot) continue;
         const ssz::ByteVec bytes = ssz::Encode(a);
-        (void)beam_node_on_gossip(node_, BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), nullptr);
+        EXPECT_EQ(beam_node_on_gossip(node_, BEAM_TOPIC_AGGREGATE, bytes.data(), bytes.size(), nullptr), BEAM_OK) << beam_last_error();
       }
       EXPECT_EQ(beam_node_tick(node_, slot * 5 + 4), BEAM_OK);
     }

@@ -225,10 +225,5 @@ int main(void) {
   beam_node_destroy(node);
   for (int i = 0; i < kValidators; ++i) beam_xmss_key_destroy(keys[i]);
   beam_buffer_free(&genesis);
-  if (failures != 0) {
-    fprintf(stderr, "api_capi_test: %d failure(s)\n", failures);
-    return 1;
-  }
-  printf("api_capi_test: ok\n");
-  return 0;
+  return report("api_capi_test");
 }

@@ -14,8 +14,8 @@ int main(void) {
     fprintf(stderr, "beam_version_string() returned an empty string\n");
     return 1;
   }
-  if (beam_version_number() != 0x000100u) {
-    fprintf(stderr, "beam_version_number() = 0x%06x, want 0x000100\n",
+  if (beam_version_number() != 0x010000u) {
+    fprintf(stderr, "beam_version_number() = 0x%06x, want 0x010000\n",
             beam_version_number());
     return 1;
   }

@@ -1,6 +1,7 @@
 /* A plain-C test of the C ABI: conventions, every error path it can reach without a
  * network, the standalone helpers, and two nodes that sync a produced block. */
 #include <beamcore/beamcore.h>
+#include <beamcore/locking.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,10 +372,5 @@ int main(void) {
   beam_buffer_free(&genesis);
   CHECK(genesis.data == NULL && genesis.len == 0);
 
-  if (failures != 0) {
-    fprintf(stderr, "capi_test: %d failure(s)\n", failures);
-    return 1;
-  }
-  printf("capi_test: all checks passed\n");
-  return 0;
+  return report("capi_test");
 }

@@ -1,37 +1,13 @@
 /* A plain-C test of the wire codecs (include/beamcore/wire.h) against the shared
  * library: leanSpec vectors for every beam_wire_* function, stream walking, and the
  * NULL, malformed and oversize inputs each one must refuse cleanly. */
-#include <beamcore/beamcore.h>
+#include <beamcore/wire.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    ++checks;                                                                  \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
-
-#define CHECK_STATUS(expr, want)                                                                           \
-  do {                                                                                                     \
-    beam_status got_ = (expr);                                                                             \
-    ++checks;                                                                                              \
-    if (got_ != (want)) {                                                                                  \
-      fprintf(stderr, "%s:%d: %s = %d, want %d (%s)\n", __FILE__, __LINE__, #expr, (int)got_, (int)(want), \
-              beam_last_error());                                                                          \
-      ++failures;                                                                                          \
-    } else if ((want) != BEAM_OK && beam_last_error()[0] == '\0') {                                        \
-      fprintf(stderr, "%s:%d: %s failed without a message\n", __FILE__, __LINE__, #expr);                  \
-      ++failures;                                                                                          \
-    }                                                                                                      \
-  } while (0)
+#include "c_check.h"
 
 /* Hex string to bytes; returns the length. */
 static size_t unhex(const char* hex, uint8_t* out) {
@@ -347,10 +323,5 @@ int main(void) {
   test_error_chunk();
   test_gossip_topic();
   test_gossip_message_id();
-  if (failures != 0) {
-    fprintf(stderr, "wire_capi_test: %d of %d checks failed\n", failures, checks);
-    return 1;
-  }
-  printf("wire_capi_test: %d checks passed\n", checks);
-  return 0;
+  return report("wire_capi_test");
 }

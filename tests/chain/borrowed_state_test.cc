@@ -109,7 +109,9 @@ TEST_F(BorrowedStateTest, ExclusiveBorrowBlocksAWriterUntilReleased) {
 TEST_F(BorrowedStateTest, EventsBorrowHoldsTier5ForItsLife) {
   BorrowedState b = EventsBorrow(SomeState(2));
   EXPECT_TRUE(b.tier5_held());
-  if (lock_order::kEnabled) EXPECT_EQ(lock_order::Tier5Depth(), 1);
+  if (lock_order::kEnabled) {
+    EXPECT_EQ(lock_order::Tier5Depth(), 1);
+  }
   b.Release();
   EXPECT_FALSE(b.tier5_held());
   EXPECT_EQ(lock_order::Tier5Depth(), 0);

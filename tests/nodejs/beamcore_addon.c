@@ -1,6 +1,6 @@
 /*
  * A minimal Node.js N-API addon over the C ABI, used by tests/node/test.js to
- * load libbeamcore.so.0 into a Node.js process. Node exports OpenSSL's libcrypto
+ * load libbeamcore.so.1 into a Node.js process. Node exports OpenSSL's libcrypto
  * symbols (SHA256, RAND_bytes, ...) from its own binary, so this is the host in
  * which a normal dynamic link to BoringSSL would be interposed.
  *
@@ -35,8 +35,8 @@
 
 static napi_value ThrowBeam(napi_env env, const char* what, beam_status status) {
   char message[512];
-  snprintf(message, sizeof(message), "%s failed (status %d): %s", what, (int)status, beam_last_error());
-  napi_throw_error(env, NULL, message);
+  snprintf(message, sizeof(message), "%s failed (%s): %s", what, beam_status_string(status), beam_last_error());
+  napi_throw_error(env, beam_status_string(status), message);
   return NULL;
 }
 

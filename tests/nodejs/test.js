@@ -1,5 +1,5 @@
 'use strict';
-// Loads libbeamcore.so.0 (through beamcore_addon.node) into Node.js, whose binary
+// Loads libbeamcore.so.1 (through beamcore_addon.node) into Node.js, whose binary
 // exports OpenSSL's libcrypto symbols (SHA256, RAND_bytes, ...), and checks that the
 // library's hashing still matches SHA-256 merkleization computed here with Node's own
 // OpenSSL (crypto.createHash), in the same process.
@@ -111,6 +111,16 @@ for (let i = 0; i < 16; i++) checkpoints.push([crypto.randomBytes(32), crypto.ra
 for (const [root, slot] of checkpoints) {
   check(`checkpoint ${root.toString('hex').slice(0, 8)}@${slot}`,
         beam.hashTreeRoot(beam.SSZ_CHECKPOINT, checkpointSsz(root, slot)), checkpointRoot(root, slot));
+}
+// A failing call throws with the status name as the error code (beam_status_string).
+{
+  let code = 'no error';
+  try {
+    beam.hashTreeRoot(beam.SSZ_CHECKPOINT, Buffer.alloc(39));
+  } catch (e) {
+    code = e.code;
+  }
+  check('short checkpoint throws BEAM_ERR_DECODE', code, 'BEAM_ERR_DECODE');
 }
 // Known value: hash_tree_root(Checkpoint{0x00..00, 0}) = sha256(64 zero bytes).
 check('checkpoint zero known value', beam.hashTreeRoot(beam.SSZ_CHECKPOINT, Buffer.alloc(40)),

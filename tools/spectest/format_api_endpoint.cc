@@ -77,8 +77,7 @@ using NodePtr = std::unique_ptr<beam_node, void (*)(beam_node*)>;
 absl::StatusOr<NodePtr> MakeNode(const Anchor& anchor, bool is_aggregator) {
   const ssz::ByteVec state = ssz::Encode(anchor.state);
   const ssz::ByteVec block = ssz::Encode(anchor.block);
-  beam_node_config config{};
-  config.struct_size = sizeof config;
+  beam_node_config config = BEAM_NODE_CONFIG_INIT;
   config.anchor_state_ssz = state.data();
   config.anchor_state_len = state.size();
   config.anchor_block_ssz = block.data();
@@ -102,8 +101,7 @@ struct Response {
 
 absl::StatusOr<Response> Send(beam_node* node, const std::string& method, const std::string& path,
                               const std::string& body) {
-  beam_api_response out{};
-  out.struct_size = sizeof out;
+  beam_api_response out = BEAM_API_RESPONSE_INIT;
   if (beam_api_handle(node, method.c_str(), path.c_str(), reinterpret_cast<const uint8_t*>(body.data()), body.size(),
                       &out) != BEAM_OK) {
     return absl::InternalError(absl::StrCat("beam_api_handle: ", beam_last_error()));

@@ -1,8 +1,10 @@
-"""Raw ctypes declarations of include/beamcore/beamcore.h and library loading.
+"""Raw ctypes declarations of libbeamcore's C ABI and library loading.
 
-Everything here mirrors the C header one to one; the Pythonic layer lives in
-beamcore/__init__.py. The library is loaded lazily, on the first call that needs it
-(or an explicit beamcore.load()).
+Mirrors include/beamcore/common.h, beamcore.h, wire.h and locking.h one to one: the
+constants, the structs (field for field, in header order), the callback types and a
+prototype for every exported function (abi/libbeamcore.symbols). The Pythonic layer
+lives in the other modules. The library is loaded lazily, on the first call that needs
+it (or an explicit beamcore.load()).
 """
 
 import ctypes
@@ -12,10 +14,12 @@ import threading
 from pathlib import Path
 
 # The ABI major version this binding was written against (BEAMCORE_VERSION_MAJOR).
-ABI_MAJOR = 0
+ABI_MAJOR = 1
 
 ENV_VAR = "BEAMCORE_LIBRARY"
-SONAME = "libbeamcore.so.0"
+SONAME = "libbeamcore.so.1"
+
+# ---- common.h ---------------------------------------------------------------------
 
 # beam_status codes.
 BEAM_OK = 0
@@ -28,22 +32,10 @@ BEAM_ERR_FAILED_PRECONDITION = -6
 BEAM_ERR_RESOURCE_EXHAUSTED = -7
 BEAM_ERR_INTERNAL = -8
 
-beam_status = ctypes.c_int32
-c_enum = ctypes.c_int  # C enums are int-sized on every ABI we target
-u8_p = ctypes.POINTER(ctypes.c_uint8)
-in_bytes = ctypes.c_char_p  # const uint8_t* input: accepts bytes (zero copy) or None
-handle_p = ctypes.c_void_p  # beam_node* / beam_state_borrow* (opaque)
-
-
-class BeamBuffer(ctypes.Structure):
-    _fields_ = [("data", u8_p), ("len", ctypes.c_size_t)]
-
-
-class BeamCheckpoint(ctypes.Structure):
-    _fields_ = [("root", ctypes.c_uint8 * 32), ("slot", ctypes.c_uint64)]
-
-
-# beam_req_protocol, BEAM_RESP_*, beam_peer_action, beam_log_level.
+# beam_topic_kind, beam_req_protocol, BEAM_RESP_*.
+BEAM_TOPIC_BLOCK = 1
+BEAM_TOPIC_ATTESTATION = 2
+BEAM_TOPIC_AGGREGATE = 3
 BEAM_REQ_STATUS = 1
 BEAM_REQ_BLOCKS_BY_ROOT = 2
 BEAM_REQ_BLOCKS_BY_RANGE = 3
@@ -51,6 +43,10 @@ BEAM_RESP_SUCCESS = 0
 BEAM_RESP_INVALID_REQUEST = 1
 BEAM_RESP_SERVER_ERROR = 2
 BEAM_RESP_RESOURCE_UNAVAILABLE = 3
+
+# ---- beamcore.h ---------------------------------------------------------------------
+
+# beam_peer_action, beam_log_level, beam_xmss_scheme, beam_proof_mode.
 BEAM_PEER_FATAL = 1
 BEAM_PEER_LOW_TOLERANCE = 2
 BEAM_PEER_MID_TOLERANCE = 3
@@ -59,11 +55,26 @@ BEAM_LOG_ERROR = 1
 BEAM_LOG_WARN = 2
 BEAM_LOG_INFO = 3
 BEAM_LOG_DEBUG = 4
-BEAM_PROOFS_MOCKED = 0
-BEAM_PROOFS_HOST = 1
 BEAM_XMSS_TEST = 0
 BEAM_XMSS_PROD = 1
+BEAM_PROOFS_MOCKED = 0
+BEAM_PROOFS_HOST = 1
 BEAM_XMSS_PUBLIC_KEY_SIZE = 52
+
+# ---- wire.h -----------------------------------------------------------------------
+
+BEAM_WIRE_MAX_PAYLOAD_SIZE = 10 * 1024 * 1024
+BEAM_WIRE_MAX_ERROR_MESSAGE_SIZE = 256
+BEAM_WIRE_VARINT_MAX_LEN = 10
+BEAM_WIRE_MESSAGE_ID_LEN = 20
+
+# ---- C types ----------------------------------------------------------------------
+
+beam_status = ctypes.c_int32
+c_enum = ctypes.c_int  # C enums are int-sized on every ABI we target
+u8_p = ctypes.POINTER(ctypes.c_uint8)
+in_bytes = ctypes.c_char_p  # const uint8_t* / const char* input: bytes (zero copy) or None
+handle_p = ctypes.c_void_p  # every opaque handle (beam_node*, beam_xmss_key*, ...)
 
 # Callback arguments are taken as c_void_p (an int or None) so a NULL pointer never
 # has to be dereferenced to be detected.
@@ -71,9 +82,20 @@ _vp = ctypes.c_void_p
 _sz = ctypes.c_size_t
 _u64 = ctypes.c_uint64
 
-# beam_network_vtable
+
+class BeamBuffer(ctypes.Structure):
+    """beam_buffer (common.h)."""
+    _fields_ = [("data", u8_p), ("len", ctypes.c_size_t)]
+
+
+class BeamCheckpoint(ctypes.Structure):
+    """beam_checkpoint."""
+    _fields_ = [("root", ctypes.c_uint8 * 32), ("slot", ctypes.c_uint64)]
+
+
+# beam_network_vtable callbacks; user_data is always the last argument.
+# (kind, ssz, len, user_data)
 PUBLISH_GOSSIP_FN = ctypes.CFUNCTYPE(None, c_enum, _vp, _sz, _vp)
-REQUEST_BLOCK_FN = ctypes.CFUNCTYPE(None, _vp, _vp)
 # (peer_id, protocol, ssz, len, request_id, user_data)
 SEND_REQUEST_FN = ctypes.CFUNCTYPE(None, _vp, c_enum, _vp, _sz, _u64, _vp)
 # (request_id, ssz, len, user_data)
@@ -82,19 +104,21 @@ SEND_RESPONSE_CHUNK_FN = ctypes.CFUNCTYPE(None, _u64, _vp, _sz, _vp)
 SEND_RESPONSE_END_FN = ctypes.CFUNCTYPE(None, _u64, ctypes.c_int32, _vp)
 # (peer_id, action, reason, user_data)
 REPORT_PEER_FN = ctypes.CFUNCTYPE(None, _vp, c_enum, _vp, _vp)
+# (root[32], user_data)
+REQUEST_BLOCK_FN = ctypes.CFUNCTYPE(None, _vp, _vp)
 
 
 class BeamNetworkVtable(ctypes.Structure):
+    """beam_network_vtable."""
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
-        ("publish_gossip", PUBLISH_GOSSIP_FN),
-        ("request_block", REQUEST_BLOCK_FN),
         ("user_data", ctypes.c_void_p),
-        # Appended after the first version (struct_size tells the library).
+        ("publish_gossip", PUBLISH_GOSSIP_FN),
         ("send_request", SEND_REQUEST_FN),
         ("send_response_chunk", SEND_RESPONSE_CHUNK_FN),
         ("send_response_end", SEND_RESPONSE_END_FN),
         ("report_peer", REPORT_PEER_FN),
+        ("request_block", REQUEST_BLOCK_FN),
     ]
 
 
@@ -103,10 +127,11 @@ CLOCK_NOW_FN = ctypes.CFUNCTYPE(_u64, _vp)
 
 
 class BeamClockVtable(ctypes.Structure):
+    """beam_clock_vtable."""
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
-        ("now_ms", CLOCK_NOW_FN),
         ("user_data", ctypes.c_void_p),
+        ("now_ms", CLOCK_NOW_FN),
     ]
 
 
@@ -118,18 +143,19 @@ VERIFY_MULTI_FN = ctypes.CFUNCTYPE(ctypes.c_int, _vp, _vp, _sz, _vp, _vp, _vp, _
 # (child_proofs, child_proof_lens, child_public_keys, keys_per_child, num_children,
 #  raw_public_keys, raw_signatures, raw_signature_lens, num_raw, message, slot, proof_out, user_data)
 AGGREGATE_SINGLE_FN = ctypes.CFUNCTYPE(ctypes.c_int, _vp, _vp, _vp, _vp, _sz, _vp, _vp, _vp, _sz, _vp, _u64, _vp, _vp)
-# (proofs, proof_lens, public_keys, keys_per_proof, num_proofs, proof_out, user_data)
-MERGE_MULTI_FN = ctypes.CFUNCTYPE(ctypes.c_int, _vp, _vp, _vp, _vp, _sz, _vp, _vp)
+# (proofs, proof_lens, public_keys, keys_per_proof, messages, slots, num_proofs, proof_out, user_data)
+MERGE_MULTI_FN = ctypes.CFUNCTYPE(ctypes.c_int, _vp, _vp, _vp, _vp, _vp, _vp, _sz, _vp, _vp)
 
 
 class BeamCryptoVtable(ctypes.Structure):
+    """beam_crypto_vtable."""
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
+        ("user_data", ctypes.c_void_p),
         ("verify_single_message", VERIFY_SINGLE_FN),
         ("verify_multi_message", VERIFY_MULTI_FN),
         ("aggregate_single_message", AGGREGATE_SINGLE_FN),
         ("merge_multi_message", MERGE_MULTI_FN),
-        ("user_data", ctypes.c_void_p),
     ]
 
 
@@ -138,15 +164,17 @@ LOG_FN = ctypes.CFUNCTYPE(None, c_enum, _vp, _vp)
 
 
 class BeamLogSink(ctypes.Structure):
+    """beam_log_sink."""
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
-        ("log", LOG_FN),
-        ("max_level", c_enum),
         ("user_data", ctypes.c_void_p),
+        ("max_level", c_enum),
+        ("log", LOG_FN),
     ]
 
 
 class BeamNodeConfig(ctypes.Structure):
+    """beam_node_config."""
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
         ("anchor_state_ssz", in_bytes),
@@ -160,18 +188,38 @@ class BeamNodeConfig(ctypes.Structure):
         ("xmss_scheme", c_enum),
         ("proof_mode", c_enum),
         ("network", ctypes.POINTER(BeamNetworkVtable)),
-        # Appended after the first version (struct_size tells the library).
         ("clock", ctypes.POINTER(BeamClockVtable)),
         ("crypto", ctypes.POINTER(BeamCryptoVtable)),
         ("log", ctypes.POINTER(BeamLogSink)),
         ("request_timeout_ms", ctypes.c_uint32),
         ("range_sync_batch", ctypes.c_uint32),
+        ("data_dir", ctypes.c_char_p),
     ]
 
 
-# int (*)(const uint8_t* key, size_t key_len, const uint8_t* value, size_t value_len, void* user_data)
-LOCKED_MAP_VISIT_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
-                                       ctypes.c_size_t, ctypes.c_void_p)
+class BeamNodeHealth(ctypes.Structure):
+    """beam_node_health."""
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("storage_failed", ctypes.c_int),
+        ("faults", ctypes.c_uint64),
+    ]
+
+
+class BeamApiResponse(ctypes.Structure):
+    """beam_api_response."""
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("status_code", ctypes.c_int32),
+        ("content_type", BeamBuffer),
+        ("body", BeamBuffer),
+        ("allow", BeamBuffer),
+    ]
+
+
+# locking.h: int (*)(const uint8_t* key, size_t key_len, const uint8_t* value,
+#                    size_t value_len, void* user_data)
+LOCKED_MAP_VISIT_FN = ctypes.CFUNCTYPE(ctypes.c_int, _vp, _sz, _vp, _sz, _vp)
 
 _buf_p = ctypes.POINTER(BeamBuffer)
 _cp_p = ctypes.POINTER(BeamCheckpoint)
@@ -179,35 +227,53 @@ _handle_out = ctypes.POINTER(ctypes.c_void_p)
 _u64_out = ctypes.POINTER(ctypes.c_uint64)
 _size_out = ctypes.POINTER(ctypes.c_size_t)
 _int_out = ctypes.POINTER(ctypes.c_int)
+_i32_out = ctypes.POINTER(ctypes.c_int32)
+_u8 = u8_p  # an output array (uint8_t out[N])
+_c_int = ctypes.c_int
+_i32 = ctypes.c_int32
 
-# name: (restype, argtypes) — every function of beamcore.h.
+# name: (restype, argtypes) — every function of libbeamcore 1.0 (abi/libbeamcore.symbols),
+# grouped by header.
 PROTOTYPES = {
+    # common.h
     "beam_version_string": (ctypes.c_char_p, []),
     "beam_version_number": (ctypes.c_uint, []),
+    "beam_status_string": (ctypes.c_char_p, [beam_status]),
     "beam_last_error": (ctypes.c_char_p, []),
     "beam_last_rejection": (ctypes.c_char_p, []),
     "beam_buffer_free": (None, [_buf_p]),
-    "beam_hash_tree_root": (beam_status, [c_enum, in_bytes, ctypes.c_size_t, u8_p]),
-    "beam_stf_apply": (beam_status, [in_bytes, ctypes.c_size_t, in_bytes, ctypes.c_size_t, _buf_p]),
-    "beam_block_root": (beam_status, [in_bytes, ctypes.c_size_t, u8_p]),
-    "beam_genesis_state": (beam_status, [ctypes.c_uint64, in_bytes, in_bytes, ctypes.c_size_t, _buf_p]),
+    # beamcore.h: standalone helpers
+    "beam_hash_tree_root": (beam_status, [c_enum, in_bytes, _sz, _u8]),
+    "beam_stf_apply": (beam_status, [in_bytes, _sz, in_bytes, _sz, _buf_p]),
+    "beam_block_root": (beam_status, [in_bytes, _sz, _u8]),
+    "beam_genesis_state": (beam_status, [_u64, in_bytes, in_bytes, _sz, _buf_p]),
+    # beamcore.h: host interfaces
+    "beam_network_vtable_init": (ctypes.c_int32, [ctypes.POINTER(BeamNetworkVtable), ctypes.c_size_t]),
+    "beam_clock_vtable_init": (ctypes.c_int32, [ctypes.POINTER(BeamClockVtable), ctypes.c_size_t]),
+    "beam_bytes_sink_append": (beam_status, [handle_p, in_bytes, _sz]),
+    "beam_crypto_vtable_init": (ctypes.c_int32, [ctypes.POINTER(BeamCryptoVtable), ctypes.c_size_t]),
+    "beam_log_sink_init": (ctypes.c_int32, [ctypes.POINTER(BeamLogSink), ctypes.c_size_t]),
+    # beamcore.h: node
+    "beam_node_config_init": (ctypes.c_int32, [ctypes.POINTER(BeamNodeConfig), ctypes.c_size_t]),
     "beam_node_create": (beam_status, [ctypes.POINTER(BeamNodeConfig), _handle_out]),
     "beam_node_destroy": (None, [handle_p]),
-    "beam_node_tick": (beam_status, [handle_p, ctypes.c_uint64]),
-    "beam_node_on_gossip": (beam_status, [handle_p, c_enum, in_bytes, ctypes.c_size_t, ctypes.c_char_p]),
+    "beam_node_tick": (beam_status, [handle_p, _u64]),
+    "beam_node_on_gossip": (beam_status, [handle_p, c_enum, in_bytes, _sz, ctypes.c_char_p]),
     "beam_node_peer_connected": (beam_status, [handle_p, ctypes.c_char_p]),
     "beam_node_peer_disconnected": (beam_status, [handle_p, ctypes.c_char_p]),
-    "beam_node_on_request": (beam_status, [handle_p, ctypes.c_char_p, c_enum, in_bytes, ctypes.c_size_t,
-                                           ctypes.c_uint64]),
-    "beam_node_on_response_chunk": (beam_status, [handle_p, ctypes.c_uint64, in_bytes, ctypes.c_size_t]),
-    "beam_node_on_response_end": (beam_status, [handle_p, ctypes.c_uint64, ctypes.c_int32]),
+    "beam_node_on_request": (beam_status, [handle_p, ctypes.c_char_p, c_enum, in_bytes, _sz, _u64]),
+    "beam_node_on_response_chunk": (beam_status, [handle_p, _u64, in_bytes, _sz]),
+    "beam_node_on_response_end": (beam_status, [handle_p, _u64, _i32]),
     "beam_node_wait_idle": (beam_status, [handle_p]),
-    "beam_node_produce_block": (beam_status, [handle_p, ctypes.c_uint64, ctypes.c_uint64, _buf_p]),
-    "beam_node_produce_attestation_data": (beam_status, [handle_p, ctypes.c_uint64, _buf_p]),
+    "beam_node_produce_block": (beam_status, [handle_p, _u64, _u64, _buf_p]),
+    "beam_node_produce_attestation_data": (beam_status, [handle_p, _u64, _buf_p]),
     "beam_node_head": (beam_status, [handle_p, _cp_p]),
     "beam_node_justified": (beam_status, [handle_p, _cp_p]),
     "beam_node_finalized": (beam_status, [handle_p, _cp_p]),
     "beam_node_metrics_text": (beam_status, [handle_p, _buf_p]),
+    "beam_node_health_get": (beam_status, [handle_p, ctypes.POINTER(BeamNodeHealth)]),
+    "beam_node_last_fault": (beam_status, [handle_p, _buf_p]),
+    # beamcore.h: state borrows
     "beam_state_borrow_head": (beam_status, [handle_p, _handle_out]),
     "beam_state_borrow_finalized": (beam_status, [handle_p, _handle_out]),
     "beam_state_borrow_by_root": (beam_status, [handle_p, in_bytes, _handle_out]),
@@ -217,17 +283,45 @@ PROTOTYPES = {
     "beam_state_borrow_latest_finalized": (beam_status, [handle_p, _cp_p]),
     "beam_state_borrow_serialize": (beam_status, [handle_p, _buf_p]),
     "beam_state_borrow_release": (None, [handle_p]),
+    # beamcore.h: lean HTTP API
+    "beam_api_response_init": (ctypes.c_int32, [ctypes.POINTER(BeamApiResponse), ctypes.c_size_t]),
+    "beam_node_health_init": (ctypes.c_int32, [ctypes.POINTER(BeamNodeHealth), ctypes.c_size_t]),
+    "beam_api_handle": (beam_status, [handle_p, ctypes.c_char_p, ctypes.c_char_p, in_bytes, _sz,
+                                      ctypes.POINTER(BeamApiResponse)]),
+    "beam_api_response_free": (None, [ctypes.POINTER(BeamApiResponse)]),
+    # beamcore.h: XMSS
+    "beam_xmss_key_generate": (beam_status, [c_enum, in_bytes, _u64, _u64, _handle_out]),
+    "beam_xmss_key_destroy": (None, [handle_p]),
+    "beam_xmss_key_public": (beam_status, [handle_p, _u8]),
+    "beam_xmss_sign": (beam_status, [handle_p, _u64, in_bytes, _buf_p]),
+    "beam_xmss_verify": (beam_status, [c_enum, in_bytes, _u64, in_bytes, in_bytes, _sz]),
+    "beam_attestation_sign": (beam_status, [handle_p, _u64, in_bytes, _sz, _buf_p]),
+    # wire.h
+    "beam_wire_varint_encode": (beam_status, [_u64, _u8, _size_out]),
+    "beam_wire_varint_decode": (beam_status, [in_bytes, _sz, _u64_out, _size_out]),
+    "beam_wire_snappy_compress": (beam_status, [in_bytes, _sz, _buf_p]),
+    "beam_wire_snappy_decompress": (beam_status, [in_bytes, _sz, _buf_p]),
+    "beam_wire_snappy_frame_encode": (beam_status, [in_bytes, _sz, _buf_p]),
+    "beam_wire_snappy_frame_decode": (beam_status, [in_bytes, _sz, _buf_p]),
+    "beam_wire_request_encode": (beam_status, [in_bytes, _sz, _buf_p]),
+    "beam_wire_request_decode": (beam_status, [in_bytes, _sz, _buf_p]),
+    "beam_wire_response_chunk_encode": (beam_status, [_i32, in_bytes, _sz, _buf_p]),
+    "beam_wire_response_error_encode": (beam_status, [_i32, ctypes.c_char_p, _buf_p]),
+    "beam_wire_response_chunk_decode": (beam_status, [in_bytes, _sz, _i32_out, _buf_p, _size_out]),
+    "beam_wire_gossip_topic": (beam_status, [ctypes.c_char_p, c_enum, _u64, _buf_p]),
+    "beam_wire_gossip_message_id": (beam_status, [ctypes.c_char_p, in_bytes, _sz, _u8, _int_out]),
+    # locking.h
     "beam_locked_map_create": (beam_status, [_handle_out]),
     "beam_locked_map_destroy": (None, [handle_p]),
-    "beam_locked_map_put": (beam_status, [handle_p, in_bytes, ctypes.c_size_t, in_bytes, ctypes.c_size_t, _int_out]),
-    "beam_locked_map_get": (beam_status, [handle_p, in_bytes, ctypes.c_size_t, _buf_p]),
-    "beam_locked_map_remove": (beam_status, [handle_p, in_bytes, ctypes.c_size_t]),
-    "beam_locked_map_fetch_remove": (beam_status, [handle_p, in_bytes, ctypes.c_size_t, _buf_p]),
+    "beam_locked_map_put": (beam_status, [handle_p, in_bytes, _sz, in_bytes, _sz, _int_out]),
+    "beam_locked_map_get": (beam_status, [handle_p, in_bytes, _sz, _buf_p]),
+    "beam_locked_map_remove": (beam_status, [handle_p, in_bytes, _sz]),
+    "beam_locked_map_fetch_remove": (beam_status, [handle_p, in_bytes, _sz, _buf_p]),
     "beam_locked_map_count": (beam_status, [handle_p, _size_out]),
     "beam_locked_map_iterate": (beam_status, [handle_p, LOCKED_MAP_VISIT_FN, ctypes.c_void_p]),
     "beam_block_cache_create": (beam_status, [_handle_out]),
     "beam_block_cache_destroy": (None, [handle_p]),
-    "beam_block_cache_insert": (beam_status, [handle_p, in_bytes, ctypes.c_size_t, ctypes.c_int, u8_p]),
+    "beam_block_cache_insert": (beam_status, [handle_p, in_bytes, _sz, _c_int, _u8]),
     "beam_block_cache_get": (beam_status, [handle_p, in_bytes, _buf_p]),
     "beam_block_cache_remove": (beam_status, [handle_p, in_bytes]),
     "beam_block_cache_remove_children": (beam_status, [handle_p, in_bytes, _size_out]),
@@ -235,26 +329,14 @@ PROTOTYPES = {
     "beam_block_cache_count": (beam_status, [handle_p, _size_out]),
 }
 
-# Functions added after the first 0.x release. A library without them still loads (the
-# ABI only grows within a major version); the features that need them raise
-# UnsupportedError. Their presence also tells that the library knows the config fields
-# appended with them (clock, crypto, log, request_timeout_ms, range_sync_batch): an
-# older library would accept the larger struct_size and silently ignore those.
-OPTIONAL_PROTOTYPES = {
-    "beam_bytes_sink_append": (beam_status, [handle_p, in_bytes, ctypes.c_size_t]),
-    "beam_xmss_key_generate": (beam_status, [c_enum, in_bytes, ctypes.c_uint64, ctypes.c_uint64, _handle_out]),
-    "beam_xmss_key_destroy": (None, [handle_p]),
-    "beam_xmss_key_public": (beam_status, [handle_p, u8_p]),
-    "beam_xmss_sign": (beam_status, [handle_p, ctypes.c_uint64, in_bytes, _buf_p]),
-    "beam_xmss_verify": (beam_status, [c_enum, in_bytes, ctypes.c_uint64, in_bytes, in_bytes, ctypes.c_size_t]),
-    "beam_attestation_sign": (beam_status, [handle_p, ctypes.c_uint64, in_bytes, ctypes.c_size_t, _buf_p]),
-}
-# The marker of the library revision that reads the appended beam_node_config fields.
-CONFIG_V2_MARKER = "beam_bytes_sink_append"
+# Functions added after 1.0 (none yet). Within 1.x the ABI only grows, so a 1.x library
+# older than the binding may lack them: it still loads, and the features that need
+# them raise UnsupportedError (see require()).
+OPTIONAL_PROTOTYPES = {}
 
 
 class LibraryNotFoundError(OSError):
-    """libbeamcore could not be located or loaded."""
+    """libbeamcore could not be located or loaded, or is not a compatible version."""
 
 
 _lock = threading.Lock()
@@ -292,6 +374,8 @@ def _candidates(path):
 
 
 def _declare(lib):
+    """Declares every prototype on `lib`; returns the optional functions it lacks.
+    LibraryNotFoundError for a missing required function or another major version."""
     for name, (restype, argtypes) in PROTOTYPES.items():
         try:
             fn = getattr(lib, name)
@@ -319,7 +403,7 @@ def load(path=None):
     """Loads libbeamcore once and returns the ctypes.CDLL (every prototype declared).
 
     `path` (or $BEAMCORE_LIBRARY) names the library explicitly; otherwise the in-tree
-    build (../../build/release/src/libbeamcore.so.0 from bindings/python) and then
+    build (../../build/release/src/libbeamcore.so.1 from bindings/python) and then
     ctypes.util.find_library("beamcore") are tried. Later calls return the same
     library; a different explicit `path` after loading is an error.
     """
@@ -366,3 +450,23 @@ def has(name):
     """Whether the loaded library (loading it on first use) exports the C function `name`."""
     lib()
     return name in PROTOTYPES or (name in OPTIONAL_PROTOTYPES and name not in _missing)
+
+
+def require(name, feature):
+    """Raises UnsupportedError unless the loaded library has the C function `name`
+    (for the features that need functions added after 1.0)."""
+    if not has(name):
+        from .errors import UnsupportedError
+        raise UnsupportedError(f"{feature} needs {name}, which the loaded libbeamcore ({library_path()}) lacks")
+
+
+def new_struct(cls, init_function):
+    """A `cls` (a versioned struct) with the library's defaults, from its _init
+    function given this binding's size: the library zeroes exactly that many bytes and
+    sets struct_size to it, whatever size its own header has."""
+    out = cls()
+    status = getattr(lib(), init_function)(ctypes.byref(out), ctypes.sizeof(cls))
+    if status != 0:
+        from .errors import check
+        check(status, init_function)
+    return out

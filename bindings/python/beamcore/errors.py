@@ -1,28 +1,46 @@
-"""Exceptions raised for beam_status error codes."""
+"""Exceptions: one class per beam_status error code, and the binding's own errors."""
 
 from . import _ffi
+
+
+def status_string(status):
+    """The C name of a beam_status code (beam_status_string): "BEAM_OK",
+    "BEAM_ERR_DECODE", ...; "BEAM_ERR_UNKNOWN" for any other value."""
+    if isinstance(status, bool) or not isinstance(status, int):
+        raise TypeError(f"status must be an int, not {type(status).__name__}")
+    if not -(1 << 31) <= status < (1 << 31):
+        raise ValueError(f"status must be a 32-bit signed int, not {status}")
+    return _ffi.lib().beam_status_string(status).decode("ascii")
 
 
 class BeamError(Exception):
     """A libbeamcore call failed.
 
-    status:    the beam_status code (a negative int)
-    message:   beam_last_error() right after the failed call
-    rejection: beam_last_rejection() (a leanSpec RejectionReason name for Rejected, else "")
-    function:  the C function that failed (may be "")
+    status:      the beam_status code (a negative int)
+    status_name: its C name (beam_status_string), e.g. "BEAM_ERR_DECODE"
+    message:     beam_last_error() right after the failed call
+    rejection:   beam_last_rejection() (a leanSpec RejectionReason name for Rejected, else "")
+    function:    the C function that failed (may be "")
     """
 
-    def __init__(self, status, message="", rejection="", function=""):
+    def __init__(self, status, message="", rejection="", function="", status_name=None):
         self.status = status
         self.message = message
         self.rejection = rejection
         self.function = function
-        text = message or f"beam_status {status}"
+        self._status_name = status_name
+        text = message or (status_name or f"beam_status {status}")
         if rejection and not text.startswith(rejection):
             text = f"{rejection}: {text}"
         if function:
             text = f"{function}: {text}"
         super().__init__(text)
+
+    @property
+    def status_name(self):
+        if self._status_name is None:
+            self._status_name = status_string(self.status)
+        return self._status_name
 
 
 class InvalidArgument(BeamError):
@@ -30,7 +48,7 @@ class InvalidArgument(BeamError):
 
 
 class DecodeError(BeamError):
-    """BEAM_ERR_DECODE: malformed SSZ."""
+    """BEAM_ERR_DECODE: malformed SSZ or wire bytes."""
 
 
 class Rejected(BeamError):
@@ -42,7 +60,8 @@ class NotFound(BeamError, LookupError):
 
 
 class Unavailable(BeamError):
-    """BEAM_ERR_UNAVAILABLE: not now (e.g. a block waiting for its slot)."""
+    """BEAM_ERR_UNAVAILABLE: not now (e.g. a block waiting for its slot, a response chunk
+    that has not fully arrived)."""
 
 
 class FailedPrecondition(BeamError):
@@ -58,13 +77,14 @@ class InternalError(BeamError):
 
 
 class ClosedError(ValueError):
-    """A Node or StateBorrow was used after close()/release(). Raised in Python,
-    before any C call (like I/O on a closed file)."""
+    """An object owning a library handle (Node, StateBorrow, XmssKey, LockedMap,
+    BlockCache) was used after close()/release(). Raised in Python, before any C call
+    (like I/O on a closed file)."""
 
 
 class UnsupportedError(NotImplementedError):
-    """The loaded libbeamcore predates a feature (an older 0.x build without the C
-    function it needs). Raised in Python, before any C call."""
+    """The loaded libbeamcore (an older 1.x) predates a feature: it lacks the C function
+    the feature needs. Raised in Python, before any C call."""
 
 
 class InvalidProof(Exception):
@@ -102,9 +122,9 @@ STATUS_ERRORS = {
 }
 
 
-def error_for_status(status, message="", rejection="", function=""):
+def error_for_status(status, message="", rejection="", function="", status_name=None):
     """The exception for a non-OK `status` (BeamError itself for unknown codes)."""
-    return STATUS_ERRORS.get(status, BeamError)(status, message, rejection, function)
+    return STATUS_ERRORS.get(status, BeamError)(status, message, rejection, function, status_name)
 
 
 def check(status, function=""):
@@ -118,4 +138,5 @@ def check(status, function=""):
     lib = _ffi.lib()
     message = (lib.beam_last_error() or b"").decode("utf-8", "replace")
     rejection = (lib.beam_last_rejection() or b"").decode("utf-8", "replace")
-    raise error_for_status(status, message, rejection, function)
+    name = lib.beam_status_string(status).decode("ascii")  # a static string: no error state
+    raise error_for_status(status, message, rejection, function, name)

@@ -34,6 +34,35 @@ class StatusMappingTest(unittest.TestCase):
         beamcore.check(0)
 
 
+class StatusStringTest(unittest.TestCase):
+    def test_every_status_name(self):
+        self.assertEqual(beamcore.status_string(0), "BEAM_OK")
+        for status in beamcore.Status:
+            want = "BEAM_OK" if status == 0 else "BEAM_ERR_" + status.name
+            self.assertEqual(beamcore.status_string(status), want)
+        for unknown in (-9, -99, 1, 2**31 - 1, -2**31):
+            self.assertEqual(beamcore.status_string(unknown), "BEAM_ERR_UNKNOWN")
+        with self.assertRaises(TypeError):
+            beamcore.status_string("BEAM_OK")
+        with self.assertRaises(ValueError):
+            beamcore.status_string(2**31)
+
+    def test_errors_carry_the_status_name(self):
+        with self.assertRaises(beamcore.DecodeError) as cm:
+            beamcore.hash_tree_root(SszType.CHECKPOINT, b"x")
+        self.assertEqual(cm.exception.status_name, "BEAM_ERR_DECODE")
+        with beamcore.Node(genesis(), validator_indices=range(4), chain_worker=False) as node:
+            with self.assertRaises(beamcore.Rejected) as cm:
+                node.produce_block(1, 2)
+        self.assertEqual(cm.exception.status_name, "BEAM_ERR_REJECTED")
+        # Made in Python: the name comes from the library on first use.
+        self.assertEqual(beamcore.error_for_status(-4).status_name, "BEAM_ERR_NOT_FOUND")
+        self.assertEqual(beamcore.error_for_status(-99).status_name, "BEAM_ERR_UNKNOWN")
+        # Without a message, the name is the text.
+        self.assertEqual(str(beamcore.error_for_status(-7, status_name="BEAM_ERR_RESOURCE_EXHAUSTED")),
+                         "BEAM_ERR_RESOURCE_EXHAUSTED")
+
+
 class RawCTest(unittest.TestCase):
     """The C ABI's own checks, reached by calling it through ctypes directly."""
 
@@ -375,6 +404,58 @@ class UseAfterCloseTest(unittest.TestCase):
         self.assertTrue(node.closed)
         with self.assertRaises(beamcore.ClosedError):
             node.wait_idle()
+
+
+class HandleBaseTest(unittest.TestCase):
+    """Every handle-owning class shares one base: close() idempotent, use after close
+    raises ClosedError, the context manager closes, garbage collection frees."""
+
+    CLASSES = (beamcore.Node, beamcore.StateBorrow, beamcore.XmssKey, beamcore.LockedMap, beamcore.BlockCache)
+
+    def test_one_base_class(self):
+        for cls in self.CLASSES:
+            self.assertTrue(issubclass(cls, beamcore._handle.Closable), cls)
+            for name in ("close", "closed", "__enter__", "__exit__"):
+                self.assertNotIn(name, vars(cls), f"{cls.__name__} re-implements {name}")
+
+    def make_all(self):
+        node = beamcore.Node(genesis(), chain_worker=False)
+        return [node, node.borrow_head(), beamcore.XmssKey.generate(beamcore.XmssScheme.TEST, bytes(32), 0, 8),
+                beamcore.LockedMap(), beamcore.BlockCache()]
+
+    def test_use_after_close(self):
+        objects = self.make_all()
+        node, borrow, key, locked_map, cache = objects
+        calls = [node.head, lambda: borrow.slot, lambda: key.sign(1, bytes(32)), lambda: key.public_key,
+                 lambda: locked_map.get(b"k"), cache.count]
+        for obj in objects:
+            self.assertFalse(obj.closed)
+            obj.close()
+            obj.close()  # idempotent
+            self.assertTrue(obj.closed)
+            self.assertRegex(repr(obj), "closed|released")
+        for call in calls:
+            with self.assertRaises(beamcore.ClosedError) as cm:
+                call()
+            self.assertIn("closed", str(cm.exception))
+
+    def test_context_managers_close(self):
+        for obj in self.make_all():
+            with obj as entered:
+                self.assertIs(entered, obj)
+                self.assertFalse(obj.closed)
+            self.assertTrue(obj.closed, type(obj).__name__)
+
+    def test_finalizers_free(self):
+        import gc
+        objects = self.make_all()
+        handles = [obj._h for obj in objects]
+        self.assertTrue(all(h.ptr is not None and not h.closed for h in handles))
+        del objects
+        gc.collect()
+        for handle in handles:
+            self.assertTrue(handle.closed, handle.what)
+            self.assertIsNone(handle.ptr, handle.what)
 
 
 class CallbackTest(unittest.TestCase):

@@ -12,7 +12,8 @@ import support
 from support import ReqRespNetwork, keyed_genesis, run_voting_slots, xmss_keys
 
 import beamcore
-from beamcore import InvalidProof, ProofWithKeys, RawSignature, MessageComponent, TopicKind, XmssScheme
+from beamcore import (InvalidProof, MergeComponent, MessageComponent, ProofWithKeys, RawSignature, SszType, TopicKind,
+                      XmssScheme)
 
 TAG = b"host-crypto"
 
@@ -26,8 +27,11 @@ def single_proof(public_keys, message, slot):
 
 class PyCrypto:
     """Proofs: single = b"PYPROOF" + sha256(message, slot, keys); a block's multi-message
-    proof = b"PYMULTI" + the length-prefixed component proofs, whose last component is the
-    block root itself (the proposer's part, "signed" trivially)."""
+    proof = b"PYMULTI" + the length-prefixed component proofs. merge_multi_message gets
+    each component's message and slot: it checks every attestation proof against them
+    and "signs" the proposer's part (an empty proof over the block root at the block's
+    slot) with the same trivial single proof; verify_multi_message checks every part
+    against the message and slot the verifying node derives from the block."""
 
     def __init__(self, single_valid=True, multi_valid=True):
         self.single_valid, self.multi_valid = single_valid, multi_valid
@@ -63,7 +67,18 @@ class PyCrypto:
         self.count("merge_multi_message")
         with self.lock:
             self.merged.append(components)
-        return b"PYMULTI" + b"".join(struct.pack("<I", len(c.proof)) + c.proof for c in components)
+        parts = []
+        for i, c in enumerate(components):
+            assert isinstance(c, MergeComponent) and len(c.message) == 32, c
+            if i == len(components) - 1:  # the proposer's part: ours to sign and fold in
+                if c.proof != b"":
+                    raise InvalidProof("the proposer's part comes without a proof")
+                parts.append(single_proof(c.public_keys, c.message, c.slot))
+            elif c.proof != single_proof(c.public_keys, c.message, c.slot):
+                raise InvalidProof("an attestation proof does not match its message and slot")
+            else:
+                parts.append(c.proof)
+        return b"PYMULTI" + b"".join(struct.pack("<I", len(p)) + p for p in parts)
 
     def verify_multi_message(self, components, proof):
         self.count("verify_multi_message")
@@ -76,11 +91,10 @@ class PyCrypto:
             rest = rest[4 + n:]
         if len(parts) != len(components):
             return False
-        *votes, (proposer_keys, block_root, _) = components
         assert all(isinstance(c, MessageComponent) for c in components)
-        if len(proposer_keys) != 1 or parts[-1] != block_root:
+        if len(components[-1].public_keys) != 1:  # the proposer's part: its proposal key
             return False
-        return all(part == single_proof(*c) for part, c in zip(parts, votes))
+        return all(part == single_proof(*c) for part, c in zip(parts, components))
 
 
 class HostCryptoTest(unittest.TestCase):
@@ -99,6 +113,9 @@ class HostCryptoTest(unittest.TestCase):
             self.assertEqual(a.proof_mode, beamcore.ProofMode.HOST)
             net.attach("a", a)
             net.attach("b", b)
+            votes = {}  # slot -> the AttestationData A's validators signed
+            produce = a.produce_attestation_data
+            a.produce_attestation_data = lambda slot: votes.setdefault(slot, produce(slot))
             run_voting_slots(self, a, b, net, self.attest, range(1, self.SLOTS + 1))
             self.assertEqual(b.finalized(), a.finalized())
             self.assertGreater(a.finalized().slot, 0)
@@ -112,14 +129,24 @@ class HostCryptoTest(unittest.TestCase):
         aggregates = [d for _, kind, d in net.published if kind == TopicKind.AGGREGATE]
         self.assertEqual(len(aggregates), self.SLOTS)
         self.assertTrue(all(b"PYPROOF" in d for d in aggregates))
-        # Every produced block's proof has the proposer's part last: the block root with
-        # the proposer's proposal key; every vote component comes with its signers' keys.
-        for components in crypto_a.merged:
-            self.assertEqual(len(components[-1].proof), 32)
-            self.assertEqual(len(components[-1].public_keys), 1)
-            self.assertEqual(len(components[-1].public_keys[0]), 52)
+        # Every produced block's proof has the proposer's part last: an empty proof over
+        # the block root at the block's slot, with the proposer's proposal key; every vote
+        # component comes with its signers' keys, over an earlier slot's vote.
+        blocks = [d for _, kind, d in net.published if kind == TopicKind.BLOCK]
+        self.assertEqual(len(crypto_a.merged), len(blocks))
+        _, propose = xmss_keys(TAG)
+        for components, block in zip(crypto_a.merged, blocks):
+            proposer = components[-1]
+            slot = support.block_slot(block)
+            self.assertEqual(proposer.proof, b"")
+            self.assertEqual(proposer.message, beamcore.block_root(block))
+            self.assertEqual(proposer.slot, slot)
+            self.assertEqual(proposer.public_keys, [propose[support.proposer_of(slot)].public_key])
             for vote in components[:-1]:
                 self.assertGreater(len(vote.public_keys), 0)
+                self.assertLess(vote.slot, slot)
+                self.assertEqual(vote.message, beamcore.hash_tree_root(SszType.ATTESTATION_DATA, votes[vote.slot]))
+                self.assertEqual(vote.proof, single_proof(vote.public_keys, vote.message, vote.slot))
         self.assertTrue(any(len(c) > 1 for c in crypto_a.merged))  # blocks carried votes
 
     def test_invalid_verdicts_reject(self):

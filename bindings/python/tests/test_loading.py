@@ -104,9 +104,9 @@ class LoadingTest(unittest.TestCase):
             try:
                 beamcore.version()
             except beamcore.LibraryNotFoundError as e:
-                assert "/nonexistent/libbeamcore.so.0" in str(e), e
+                assert "/nonexistent/libbeamcore.so.1" in str(e), e
                 print("NOT FOUND")
-        """, env_extra={"BEAMCORE_LIBRARY": "/nonexistent/libbeamcore.so.0"})
+        """, env_extra={"BEAMCORE_LIBRARY": "/nonexistent/libbeamcore.so.1"})
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("NOT FOUND", r.stdout)
 
@@ -125,53 +125,60 @@ class LoadingTest(unittest.TestCase):
     def test_explicit_other_path_after_load(self):
         beamcore.lib()
         with self.assertRaises(beamcore.LibraryNotFoundError):
-            beamcore.load("/some/other/libbeamcore.so.0")
+            beamcore.load("/some/other/libbeamcore.so.1")
         self.assertIs(beamcore.load(beamcore.library_path()), beamcore.lib())
 
 
-class OptionalFunctionsTest(unittest.TestCase):
-    """A library of the same major version that predates the XMSS / host-crypto
-    functions still loads; the features that need them raise UnsupportedError."""
+class VersionedFunctionsTest(unittest.TestCase):
+    """Every function of 1.0 is required; the ABI major version must match. A function
+    added in a later 1.x would go to OPTIONAL_PROTOTYPES: an older 1.x library lacking
+    it still loads, and the features needing it raise UnsupportedError."""
 
-    class OldLibrary:
-        _name = "libbeamcore-old.so"
+    class FakeLibrary:
+        _name = "libbeamcore-fake.so"
 
-        def __init__(self):
+        def __init__(self, major=beamcore._ffi.ABI_MAJOR, extra=()):
             class Fn:
                 def __call__(self):
-                    return beamcore._ffi.ABI_MAJOR << 16
-            for name in beamcore._ffi.PROTOTYPES:
+                    return major << 16
+            for name in list(beamcore._ffi.PROTOTYPES) + list(extra):
                 setattr(self, name, Fn())
 
-    def test_declare_reports_missing_optional_functions(self):
-        missing = beamcore._ffi._declare(self.OldLibrary())
-        self.assertEqual(missing, set(beamcore._ffi.OPTIONAL_PROTOTYPES))
-        self.assertIn(beamcore._ffi.CONFIG_V2_MARKER, missing)
-        lib = self.OldLibrary()
-        del lib.beam_node_tick
-        with self.assertRaises(beamcore.LibraryNotFoundError):
-            beamcore._ffi._declare(lib)
+    def test_every_1_0_function_is_required(self):
+        self.assertEqual(beamcore._ffi._declare(self.FakeLibrary()), set())
+        for name in beamcore._ffi.PROTOTYPES:
+            lib = self.FakeLibrary()
+            delattr(lib, name)
+            with self.subTest(name=name), self.assertRaises(beamcore.LibraryNotFoundError) as cm:
+                beamcore._ffi._declare(lib)
+            self.assertIn(name, str(cm.exception))
 
-    def test_unsupported_features(self):
-        saved = beamcore._ffi._missing
-        beamcore._ffi._missing = frozenset(beamcore._ffi.OPTIONAL_PROTOTYPES)
+    def test_other_major_versions_are_refused(self):
+        for major in (0, 2):
+            with self.subTest(major=major), self.assertRaises(beamcore.LibraryNotFoundError) as cm:
+                beamcore._ffi._declare(self.FakeLibrary(major=major))
+            self.assertIn(f"major version {major}", str(cm.exception))
+
+    def test_optional_functions(self):
+        ffi = beamcore._ffi
+        saved_optional, saved_missing = dict(ffi.OPTIONAL_PROTOTYPES), ffi._missing
+        ffi.OPTIONAL_PROTOTYPES["beam_future_call"] = (ffi.beam_status, [])
         try:
-            self.assertFalse(beamcore._ffi.has("beam_xmss_sign"))
-            self.assertTrue(beamcore._ffi.has("beam_node_tick"))
-            for call in (lambda: beamcore.XmssKey.generate(0, bytes(32), 0, 8),
-                         lambda: beamcore.xmss_verify(0, bytes(52), 0, bytes(32), b"x"),
-                         lambda: beamcore.Node(support.genesis(), clock=lambda: 0),
-                         lambda: beamcore.Node(support.genesis(), log=print),
-                         lambda: beamcore.Node(support.genesis(), range_sync_batch=8)):
-                with self.assertRaises(beamcore.UnsupportedError):
-                    call()
-            self.assertTrue(issubclass(beamcore.UnsupportedError, NotImplementedError))
-            with beamcore.Node(support.genesis()):  # the first-version config still works
-                pass
+            self.assertEqual(ffi._declare(self.FakeLibrary()), {"beam_future_call"})
+            self.assertEqual(ffi._declare(self.FakeLibrary(extra=["beam_future_call"])), set())
+            ffi._missing = frozenset({"beam_future_call"})
+            self.assertFalse(ffi.has("beam_future_call"))
+            self.assertTrue(ffi.has("beam_node_tick"))
+            with self.assertRaises(beamcore.UnsupportedError) as cm:
+                ffi.require("beam_future_call", "the future")
+            self.assertIn("beam_future_call", str(cm.exception))
+            ffi.require("beam_node_tick", "ticking")  # present: no error
         finally:
-            beamcore._ffi._missing = saved
-        self.assertTrue(beamcore._ffi.has("beam_xmss_sign"))
-
+            ffi.OPTIONAL_PROTOTYPES.clear()
+            ffi.OPTIONAL_PROTOTYPES.update(saved_optional)
+            ffi._missing = saved_missing
+        self.assertTrue(issubclass(beamcore.UnsupportedError, NotImplementedError))
+        self.assertFalse(ffi.has("beam_future_call"))
 
 if __name__ == "__main__":
     unittest.main()

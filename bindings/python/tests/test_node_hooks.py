@@ -1,6 +1,7 @@
 """The node's host hooks other than the network: the log sink, the host clock, and what
 happens to exceptions raised inside callbacks."""
 
+import ctypes
 import logging
 import re
 import threading
@@ -249,14 +250,37 @@ class ConstructorChecksTest(unittest.TestCase):
             def verify_single_message(self, keys, message, slot, proof):
                 return True
 
+            def verify_multi_message(self, components, proof):
+                return True
+
+            def aggregate_single_message(self, children, raw, message, slot):
+                return b"proof"
+
+            def merge_multi_message(self, components):
+                return b"proof"
+
         with beamcore.Node(genesis(), crypto=Crypto()) as node:
             self.assertEqual(node.proof_mode, beamcore.ProofMode.HOST)
             functions = node._h.keepalive.functions
-            self.assertTrue(functions["verify_single_message"])
-            self.assertFalse(functions["merge_multi_message"])  # NULL in the vtable
+            for name in ("verify_single_message", "verify_multi_message", "aggregate_single_message",
+                         "merge_multi_message"):
+                self.assertTrue(functions[name], name)
+            vtable = node._h.keepalive.vtables["crypto"]
+            self.assertEqual(vtable.struct_size, ctypes.sizeof(beamcore._ffi.BeamCryptoVtable))
         with beamcore.Node(genesis()) as node:
             self.assertEqual(node.proof_mode, beamcore.ProofMode.MOCKED)
 
+    def test_crypto_needs_all_four_methods(self):
+        # beamcore.h: all four callbacks are required with BEAM_PROOFS_HOST.
+        class VerifyOnly:
+            def verify_single_message(self, keys, message, slot, proof):
+                return True
+
+        with self.assertRaises(TypeError) as cm:
+            beamcore.Node(genesis(), crypto=VerifyOnly())
+        for name in ("verify_multi_message", "aggregate_single_message", "merge_multi_message"):
+            self.assertIn(name, str(cm.exception))
+        self.assertNotIn("lacks verify_single_message", str(cm.exception))
 
 if __name__ == "__main__":
     unittest.main()
