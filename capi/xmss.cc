@@ -9,6 +9,7 @@
 #include "hash/sha256.h"
 #include "crypto/xmss/config.h"
 #include "crypto/xmss/keys.h"
+#include "crypto/xmss/secret_key_ssz.h"
 #include "crypto/xmss/verify.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
@@ -93,6 +94,42 @@ BEAM_EXPORT beam_status beam_xmss_key_generate(beam_xmss_scheme scheme, const ui
     key->public_key = pair->public_key;
     *out = key.release();
     return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_xmss_key_from_ssz(beam_xmss_scheme scheme, const uint8_t* ssz, size_t len,
+                                               beam_xmss_key** out) {
+  using namespace beam;
+  return capi::Guard([&]() -> beam_status {
+    if (out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_xmss_key_from_ssz: out is NULL");
+    *out = nullptr;
+    absl::StatusOr<ssz::ByteView> bytes = capi::BytesArg(ssz, len, "ssz");
+    if (!bytes.ok()) return capi::FailIn("beam_xmss_key_from_ssz", bytes.status());
+    const crypto::xmss::XmssConfig* config = capi::SchemeConfig(scheme);
+    if (config == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_xmss_key_from_ssz: unknown scheme");
+    absl::StatusOr<crypto::xmss::SecretKey> secret = crypto::xmss::DecodeSecretKey(*config, *bytes);
+    if (!secret.ok()) {
+      return capi::Fail(BEAM_ERR_DECODE, "beam_xmss_key_from_ssz: " + std::string(secret.status().message()));
+    }
+    auto key = std::make_unique<beam_xmss_key>();
+    key->public_key = crypto::xmss::PublicKeyOf(*secret);
+    key->secret = *std::move(secret);
+    *out = key.release();
+    return capi::Ok();
+  });
+}
+
+BEAM_EXPORT beam_status beam_xmss_key_to_ssz(beam_xmss_key* key, beam_buffer* out) {
+  using namespace beam;
+  return capi::Guard([&]() -> beam_status {
+    capi::ResetBuffer(out);
+    if (key == nullptr || out == nullptr) return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_xmss_key_to_ssz: NULL argument");
+    ssz::ByteVec bytes;
+    {
+      std::lock_guard<std::mutex> lock(key->mu);  // signing may be sliding the window
+      bytes = crypto::xmss::EncodeSecretKey(key->secret);
+    }
+    return capi::ToBuffer(bytes, out);
   });
 }
 

@@ -390,6 +390,17 @@ BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_xmss_key_generate(beam_xmss
                                                                        uint64_t activation_slot,
                                                                        uint64_t num_active_slots,
                                                                        beam_xmss_key** out);
+/* Loads a secret key from its SSZ encoding: leanSpec's SecretKey container, the
+ * content of a validator key file (`*_sk.ssz` in the cross-client `hash-sig-keys/`
+ * layout). The key's shape is checked (BEAM_ERR_DECODE when it is malformed or its
+ * trees do not fit together); its hashes are not: compare beam_xmss_key_public with
+ * the expected public key. Free with beam_xmss_key_destroy. */
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_xmss_key_from_ssz(beam_xmss_scheme scheme, const uint8_t* ssz,
+                                                                       size_t len, beam_xmss_key** out);
+/* The key's SSZ encoding (as beam_xmss_key_from_ssz reads it) into *out. It includes
+ * the prepared window, which signing slides forward: save it again after signing if
+ * the file is the key's only copy. */
+BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_xmss_key_to_ssz(beam_xmss_key* key, beam_buffer* out);
 BEAM_EXPORT void beam_xmss_key_destroy(beam_xmss_key* key); /* NULL is a no-op */
 BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_xmss_key_public(const beam_xmss_key* key,
                                                                      uint8_t out[BEAM_XMSS_PUBLIC_KEY_SIZE]);

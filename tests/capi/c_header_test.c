@@ -14,9 +14,10 @@ int main(void) {
     fprintf(stderr, "beam_version_string() returned an empty string\n");
     return 1;
   }
-  if (beam_version_number() != 0x010000u) {
-    fprintf(stderr, "beam_version_number() = 0x%06x, want 0x010000\n",
-            beam_version_number());
+  const unsigned want =
+      (unsigned)BEAMCORE_VERSION_MAJOR << 16 | (unsigned)BEAMCORE_VERSION_MINOR << 8 | BEAMCORE_VERSION_PATCH;
+  if (beam_version_number() != want) {
+    fprintf(stderr, "beam_version_number() = 0x%06x, want 0x%06x\n", beam_version_number(), want);
     return 1;
   }
   printf("libbeamcore %s\n", v);

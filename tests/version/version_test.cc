@@ -1,3 +1,4 @@
+#include <string>
 #include <string_view>
 
 #include <gtest/gtest.h>
@@ -8,11 +9,16 @@ namespace {
 
 TEST(VersionTest, String) {
   ASSERT_NE(beam_version_string(), nullptr);
-  EXPECT_EQ(std::string_view(beam_version_string()), "1.0.0");
+  // The library's version is the header's (capi/version.cc checks it against CMake's).
+  const std::string expected = std::to_string(BEAMCORE_VERSION_MAJOR) + "." + std::to_string(BEAMCORE_VERSION_MINOR) +
+                               "." + std::to_string(BEAMCORE_VERSION_PATCH);
+  EXPECT_EQ(std::string_view(beam_version_string()), expected);
+  EXPECT_EQ(BEAMCORE_VERSION_MAJOR, 1);
 }
 
 TEST(VersionTest, Number) {
-  EXPECT_EQ(beam_version_number(), 0x010000u);
+  EXPECT_EQ(beam_version_number(),
+            unsigned{BEAMCORE_VERSION_MAJOR << 16 | BEAMCORE_VERSION_MINOR << 8 | BEAMCORE_VERSION_PATCH});
 }
 
 }  // namespace

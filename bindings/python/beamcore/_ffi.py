@@ -329,10 +329,14 @@ PROTOTYPES = {
     "beam_block_cache_count": (beam_status, [handle_p, _size_out]),
 }
 
-# Functions added after 1.0 (none yet). Within 1.x the ABI only grows, so a 1.x library
-# older than the binding may lack them: it still loads, and the features that need
-# them raise UnsupportedError (see require()).
-OPTIONAL_PROTOTYPES = {}
+# Functions added after 1.0. Within 1.x the ABI only grows, so a 1.x library older than
+# the binding may lack them: it still loads, and the features that need them raise
+# UnsupportedError (see require()).
+OPTIONAL_PROTOTYPES = {
+    # 1.1
+    "beam_xmss_key_from_ssz": (beam_status, [c_enum, in_bytes, _sz, _handle_out]),
+    "beam_xmss_key_to_ssz": (beam_status, [handle_p, _buf_p]),
+}
 
 
 class LibraryNotFoundError(OSError):

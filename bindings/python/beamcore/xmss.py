@@ -19,7 +19,31 @@ class XmssKey(Closable):
     _destroy_function = "beam_xmss_key_destroy"
 
     def __init__(self):
-        raise TypeError("an XmssKey is made by XmssKey.generate(scheme, seed, activation_slot, num_active_slots)")
+        raise TypeError("an XmssKey is made by XmssKey.generate(scheme, seed, activation_slot, num_active_slots)"
+                        " or XmssKey.from_ssz(scheme, data)")
+
+    @classmethod
+    def from_ssz(cls, scheme, data):
+        """A key loaded from its SSZ encoding (leanSpec's SecretKey: a `*_sk.ssz` key file
+        of the cross-client layout). DecodeError when it is malformed; compare
+        public_key with the expected one (the tree hashes are not re-checked)."""
+        _ffi.require("beam_xmss_key_from_ssz", "XmssKey.from_ssz")
+        scheme = as_enum(XmssScheme, "scheme", scheme)
+        data = as_bytes("data", data)
+        self = object.__new__(cls)
+        self.scheme = scheme
+        self._public_key = None
+        self._new_handle()
+        out = ctypes.c_void_p()
+        check(_ffi.lib().beam_xmss_key_from_ssz(scheme, data, len(data), ctypes.byref(out)), "beam_xmss_key_from_ssz")
+        self._own(out.value)
+        return self
+
+    def to_ssz(self):
+        """The key's SSZ encoding, as from_ssz reads it (its prepared window included)."""
+        _ffi.require("beam_xmss_key_to_ssz", "XmssKey.to_ssz")
+        with self._h as ptr:
+            return take_buffer("beam_xmss_key_to_ssz", _ffi.lib().beam_xmss_key_to_ssz, ptr)
 
     @classmethod
     def generate(cls, scheme, seed, activation_slot, num_active_slots):

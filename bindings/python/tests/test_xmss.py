@@ -27,6 +27,19 @@ class XmssKeyTest(unittest.TestCase):
         with XmssKey.generate(XmssScheme.TEST, None, 0, 32) as r1, XmssKey.generate(XmssScheme.TEST, None, 0, 32) as r2:
             self.assertNotEqual(r1.public_key, r2.public_key)  # seed=None: random
 
+    def test_ssz_round_trip(self):
+        with XmssKey.generate(XmssScheme.TEST, SEED, 0, 256) as key:
+            data = key.to_ssz()
+            self.assertEqual(len(data), 3396)  # leanSpec's full-lifetime TEST key files
+            with XmssKey.from_ssz(XmssScheme.TEST, data) as loaded:
+                self.assertEqual(loaded.public_key, key.public_key)
+                self.assertEqual(loaded.sign(7, MESSAGE), key.sign(7, MESSAGE))
+                self.assertTrue(key.verify(7, MESSAGE, loaded.sign(7, MESSAGE)))
+        with self.assertRaises(beamcore.DecodeError):
+            XmssKey.from_ssz(XmssScheme.TEST, data[:-1])
+        with self.assertRaises(beamcore.DecodeError):
+            XmssKey.from_ssz(XmssScheme.PROD, data)
+
     def test_sign_and_verify(self):
         with XmssKey.generate(XmssScheme.TEST, SEED, 10, 40) as key, \
                 XmssKey.generate(XmssScheme.TEST, b"\x02" * 32, 10, 40) as other:

@@ -1,5 +1,7 @@
 #include "crypto/xmss/subtree.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "crypto/fp.h"
 
@@ -84,6 +86,39 @@ HashSubTree HashSubTree::NewTopTree(const XmssConfig& config, uint64_t start_bot
                                     const RandomBytes& rng) {
   return Build(config, config.log_lifetime / 2, config.log_lifetime, start_bottom_tree_index, parameter,
                bottom_tree_roots, rng);
+}
+
+absl::StatusOr<HashSubTree> HashSubTree::FromLayers(const XmssConfig& config, uint32_t lowest_layer,
+                                                    std::vector<HashTreeLayerNodes> layers) {
+  const uint32_t half = config.log_lifetime / 2;
+  if (lowest_layer != 0 && lowest_layer != half) {
+    return absl::InvalidArgumentError(absl::StrCat("subtree: lowest layer ", lowest_layer, " is neither 0 nor ", half));
+  }
+  if (layers.size() != half + 1) {
+    return absl::InvalidArgumentError(absl::StrCat("subtree: ", layers.size(), " layers, expected ", half + 1));
+  }
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const HashTreeLayerNodes& layer = layers[l];
+    const uint64_t level_width = uint64_t{1} << (config.log_lifetime - lowest_layer - l);
+    const bool root = l + 1 == layers.size();
+    // The root layer holds the root and, for the top tree, its random padding sibling.
+    const uint64_t room = root ? 2 : level_width - std::min(layer.start_index, level_width);
+    if (layer.nodes.empty() || layer.start_index >= level_width || layer.nodes.size() > room) {
+      return absl::InvalidArgumentError(absl::StrCat("subtree: layer ", l, " is empty or outside its level"));
+    }
+    if (root) break;
+    // Below the root every node must have its sibling, and the layer above must hold
+    // every parent.
+    const HashTreeLayerNodes& parent = layers[l + 1];
+    const uint64_t end = layer.start_index + layer.nodes.size();
+    if (layer.start_index % 2 != 0 || end % 2 != 0 || parent.start_index > layer.start_index / 2 ||
+        parent.start_index + parent.nodes.size() < end / 2) {
+      return absl::InvalidArgumentError(absl::StrCat("subtree: layer ", l, " is misaligned with the layer above"));
+    }
+  }
+  HashSubTree tree;
+  tree.layers_ = std::move(layers);
+  return tree;
 }
 
 absl::StatusOr<std::vector<Digest>> HashSubTree::Path(uint64_t position) const {

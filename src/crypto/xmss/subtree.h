@@ -37,6 +37,14 @@ class HashSubTree {
                                 const ParameterElems& parameter, const std::vector<Digest>& bottom_tree_roots,
                                 const RandomBytes& rng);
 
+  // A subtree read from storage (a key file): its layers from `lowest_layer` up to
+  // the root, checked to be shaped like one this class builds (layer count, alignment,
+  // each layer covering the parents of the one below) so that Path() stays in range.
+  // The hashes themselves are not recomputed.
+  static absl::StatusOr<HashSubTree> FromLayers(const XmssConfig& config, uint32_t lowest_layer,
+                                                std::vector<HashTreeLayerNodes> layers);
+
+  const std::vector<HashTreeLayerNodes>& layers() const { return layers_; }
   const Digest& Root() const { return layers_.back().nodes.front(); }
   // The first leaf index covered (for a bottom tree: its first epoch).
   uint64_t StartIndex() const { return layers_.front().start_index; }
