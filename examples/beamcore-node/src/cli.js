@@ -1,0 +1,96 @@
+// The command line, compatible with the reference node's (leanSpec cli/args.py) so
+// devnet tooling can start either: --genesis, --bootnode (repeatable), --listen,
+// --checkpoint-sync-url, --validator-keys, --node-id, --is-aggregator, --api-port,
+// -v/--verbose, --no-color; plus our own --data-dir, --node-key, --fork-digest,
+// --slots (stop after a slot, for scripted runs), --log-level.
+export const USAGE = `usage: beamcore-node --genesis config.yaml [options]
+
+  --genesis FILE              cross-client genesis (GENESIS_TIME, GENESIS_VALIDATORS)   (required)
+  --validator-keys DIR        DIR/validators.yaml + DIR/hash-sig-keys/ (manifest and SSZ keys)
+  --node-id ID                this node's entry in validators.yaml (default lean_spec_0)
+  --node-key FILE             libp2p identity: a secp256k1 secret as 64 hex characters
+                              (default: a fresh random identity)
+  --listen MULTIADDR          /ip4/A.B.C.D/udp/PORT/quic-v1 (default /ip4/0.0.0.0/udp/9001/quic-v1)
+  --bootnode MULTIADDR        a peer to dial, /ip4/.../udp/.../quic-v1/p2p/<peer id> (repeatable)
+  --is-aggregator             aggregate attestations (interval 2) and publish the aggregates
+  --api-port PORT             lean HTTP API and /metrics on 127.0.0.1 (default 5052; 0: off)
+  --api-host HOST             address for the API (default 127.0.0.1)
+  --checkpoint-sync-url URL   start from a peer's finalized state (GET URL/lean/v0/states/finalized)
+  --data-dir DIR              SQLite storage; a restart resumes from it (default: memory only)
+  --fork-digest HEX           gossip topic digest (default 12345678, the reference node's)
+  --slots N                   exit after slot N (0: run until killed)
+  --log-level LEVEL           error | warn | info | debug (default info; -v: debug)
+  --no-color                  accepted for compatibility (output is never colored)
+  -h, --help
+`;
+
+const FLAGS = new Set(['--is-aggregator', '-v', '--verbose', '--no-color', '-h', '--help']);
+
+export function parseArgs(argv) {
+  const o = {
+    genesis: null, validatorKeys: null, nodeId: 'lean_spec_0', nodeKey: null,
+    listen: '/ip4/0.0.0.0/udp/9001/quic-v1', bootnodes: [], isAggregator: false, apiPort: 5052,
+    apiHost: '127.0.0.1', checkpointSyncUrl: null, dataDir: null, forkDigest: '12345678', slots: 0,
+    logLevel: 'info', help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value = null;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const next = () => {
+      if (value !== null) return value;
+      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (FLAGS.has(arg) && value !== null) throw new Error(`${arg} takes no value`);
+    switch (arg) {
+      case '--genesis': o.genesis = next(); break;
+      case '--validator-keys': o.validatorKeys = next(); break;
+      case '--node-id': o.nodeId = next(); break;
+      case '--node-key': o.nodeKey = next(); break;
+      case '--listen': o.listen = next(); break;
+      case '--bootnode': o.bootnodes.push(next()); break;
+      case '--is-aggregator': o.isAggregator = true; break;
+      case '--api-port': o.apiPort = port(next(), arg); break;
+      case '--api-host': o.apiHost = next(); break;
+      case '--checkpoint-sync-url': o.checkpointSyncUrl = next(); break;
+      case '--data-dir': o.dataDir = next(); break;
+      case '--fork-digest': o.forkDigest = digest(next()); break;
+      case '--slots': o.slots = count(next(), arg); break;
+      case '--log-level': o.logLevel = level(next()); break;
+      case '-v': case '--verbose': o.logLevel = 'debug'; break;
+      case '--no-color': break;
+      case '-h': case '--help': o.help = true; break;
+      default: throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  if (!o.help && o.genesis === null) throw new Error('--genesis is required');
+  return o;
+}
+
+function port(v, what) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${what}: not a port: ${v}`);
+  return n;
+}
+
+function count(v, what) {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what}: not a non-negative integer: ${v}`);
+  return n;
+}
+
+function digest(v) {
+  const hex = v.replace(/^0x/i, '');
+  if (!/^[0-9a-f]+$/i.test(hex)) throw new Error(`--fork-digest: not hex: ${v}`);
+  return hex.toLowerCase();
+}
+
+function level(v) {
+  if (!['error', 'warn', 'info', 'debug'].includes(v)) throw new Error(`--log-level: one of error, warn, info, debug`);
+  return v;
+}

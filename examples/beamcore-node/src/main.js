@@ -1,0 +1,157 @@
+// beamcore-node: a lean consensus node over libp2p. The consensus core is libbeamcore
+// (through bindings/node); js-libp2p (QUIC-v1, gossipsub v1.2, ssz_snappy req/resp)
+// carries its messages, every byte framed by the library's codecs.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parseArgs, USAGE } from './cli.js';
+import { loadGenesis } from './config/genesis.js';
+import { loadValidatorKeys } from './config/validator_keys.js';
+import { IntervalClock, INTERVALS_PER_SLOT } from './interval_clock.js';
+import { ValidatorDuties } from './duties.js';
+import { startApiServer } from './api_server.js';
+import { makeLogger, libraryLevel, levelName } from './logger.js';
+import { connectNodeToNetwork } from './bridge.js';
+import { P2PHost } from './p2p/index.js';
+
+const require = createRequire(import.meta.url);
+const beam = require('../../../bindings/node/lib/index.js');
+
+async function fetchCheckpointState(url, log) {
+  const target = `${url.replace(/\/+$/, '')}/lean/v0/states/finalized`;
+  log('info', `checkpoint sync: GET ${target}`);
+  const response = await fetch(target, { headers: { accept: 'application/octet-stream' } });
+  if (!response.ok) throw new Error(`checkpoint sync: ${target} answered ${response.status}`);
+  const state = Buffer.from(await response.arrayBuffer());
+  beam.hashTreeRoot(beam.SSZ_STATE, state);  // throws a BeamError unless it decodes
+  return state;
+}
+
+function readNodeKey(path) {
+  const hex = readFileSync(path, 'utf8').trim().replace(/^0x/i, '');
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`--node-key ${path}: expected 64 hex characters`);
+  return hex;
+}
+
+function short(root) {
+  return '0x' + Buffer.from(root).subarray(0, 4).toString('hex');
+}
+
+export async function main(argv) {
+  let o;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`beamcore-node: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (o.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const logger = makeLogger(o.logLevel);
+  const log = logger('node');
+
+  const genesis = loadGenesis(o.genesis);
+  const keys = o.validatorKeys
+    ? loadValidatorKeys({ beam, directory: o.validatorKeys, nodeId: o.nodeId, genesis, scheme: beam.XMSS_TEST })
+    : [];
+  const genesisState = beam.genesisState(genesis.genesisTime, genesis.validatorCount,
+                                         Buffer.concat(genesis.attestationKeys), Buffer.concat(genesis.proposalKeys));
+  const anchorState = o.checkpointSyncUrl ? await fetchCheckpointState(o.checkpointSyncUrl, log) : genesisState;
+  const node = new beam.Node({
+    anchorState,
+    validatorIndices: keys.map((k) => k.index),
+    isAggregator: o.isAggregator,
+    dataDir: o.dataDir,
+    clock: 'host',
+    logLevel: libraryLevel(o.logLevel),
+  });
+  const coreLog = logger('core');
+  node.on('log', (level, line) => coreLog(levelName(level), line));
+  node.on('error', (e) => log('error', `event handler: ${e.stack || e}`));
+
+  const p2p = new P2PHost({
+    wire: beam.wire,
+    nodeKeyHex: o.nodeKey ? readNodeKey(o.nodeKey) : randomBytes(32).toString('hex'),
+    listen: o.listen,
+    bootnodes: o.bootnodes,
+    digest: o.forkDigest,
+    subnets: [0],
+    subscribeAggregation: true,
+    log: logger('p2p'),
+  });
+  const bridge = connectNodeToNetwork({ beam, node, p2p, log: logger('net') });
+  await p2p.start();
+  log('info', `libbeamcore ${beam.version()}; peer id ${p2p.peerId}; listening on ${p2p.listenAddrs().join(', ')}`);
+  log('info', `genesis ${genesis.genesisTime}, ${genesis.validatorCount} validators; ours: ` +
+              `[${keys.map((k) => k.index).join(', ')}]${o.isAggregator ? ', aggregator' : ''}` +
+              `${o.checkpointSyncUrl ? ', from a checkpoint' : ''}`);
+
+  const duties = new ValidatorDuties({
+    beam, node, keys, validatorCount: genesis.validatorCount, log: logger('duties'),
+    publish: (kind, ssz, subnet) => bridge.publish(kind, ssz, subnet),
+  });
+  let api = null;
+  if (o.apiPort !== 0) {
+    api = await startApiServer({ node, port: o.apiPort, host: o.apiHost, log: logger('api') });
+    log('info', `API on http://${o.apiHost}:${api.address().port}`);
+  }
+
+  let stopping = null;
+  let exitCode = 0;
+  const stop = (code) => {
+    if (stopping) return stopping;
+    exitCode = code;
+    stopping = (async () => {
+      clock.stop();
+      if (api) await new Promise((r) => api.close(r));
+      await p2p.stop().catch((e) => log('warn', `p2p stop: ${e.message}`));
+      node.close();
+      for (const { key } of keys) key.close();
+    })();
+    return stopping;
+  };
+
+  const clock = new IntervalClock({
+    genesisTime: genesis.genesisTime,
+    onInterval: (interval, skipped) => {
+      if (skipped > 0) log('warn', `event loop late: ${skipped} intervals skipped`);
+      const tick = node.tick(interval);
+      if (!tick.ok) log('warn', `tick ${interval}: ${tick.message}`);
+      const slot = Math.floor(interval / INTERVALS_PER_SLOT);
+      if (interval % INTERVALS_PER_SLOT === 0 && slot > 0) {
+        const head = node.head();
+        const justified = node.justified();
+        const finalized = node.finalized();
+        process.stdout.write(`slot ${String(slot).padStart(4)} | head ${head.slot} ${short(head.root)} | ` +
+                             `justified ${justified.slot} ${short(justified.root)} | finalized ${finalized.slot} ` +
+                             `${short(finalized.root)} | peers ${p2p.peers().length} | proposed ${duties.stats.proposed}` +
+                             ` attested ${duties.stats.attested}\n`);
+        if (o.slots > 0 && slot > o.slots) {
+          stop(0);
+          return;
+        }
+      }
+      duties.onInterval(interval);
+    },
+  });
+  clock.start();
+
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      log('info', `${signal}: stopping`);
+      stop(0);
+    });
+  }
+  await new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (stopping) {
+        clearInterval(poll);
+        stopping.then(resolve, resolve);
+      }
+    }, 100);
+  });
+  const health = { ok: true };
+  return exitCode || (health.ok ? 0 : 1);
+}
