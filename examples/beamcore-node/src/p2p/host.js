@@ -24,6 +24,16 @@ export const DEFAULT_DIGEST = '12345678'
 // message accepted after it has left the cache is not forwarded any more.
 export const DEFAULT_VALIDATION_TIMEOUT_MS = 4_000
 
+// QUIC liveness. Keep-alive PINGs make the peer answer (ACK), which keeps both ends'
+// idle timers running; a peer that sends nothing for the idle timeout is dead and its
+// connection closes ('peer:disconnect'). The effective idle timeout is the smaller of
+// both ends' (leanSpec/aioquic: 60 s, no keep-alives of its own), so the keep-alive
+// interval must stay well below ours and below 60 s. A restarted peer that dials us
+// again is recognised at once (peers.js); these bound how long a dead peer that does
+// not come back, or that we must redial ourselves, looks connected.
+export const DEFAULT_QUIC_KEEP_ALIVE_MS = 2_000
+export const DEFAULT_QUIC_IDLE_TIMEOUT_MS = 6_000
+
 const WIRE_FUNCTIONS = ['snappyCompress', 'snappyDecompress', 'requestEncode', 'requestDecode',
   'responseChunkEncode', 'responseErrorEncode', 'responseChunkDecode', 'gossipTopic', 'gossipMessageId']
 const WIRE_CONSTANTS = ['TOPIC_BLOCK', 'TOPIC_ATTESTATION', 'TOPIC_AGGREGATE', 'REQ_STATUS', 'REQ_BLOCKS_BY_ROOT',
@@ -41,11 +51,22 @@ function checkWire (wire) {
 
 function noLog () {}
 
+// gossipsub's own "peer gone" path (what its topology's onDisconnect calls).
+function forgetGossipPeer (pubsub, peer) {
+  if (typeof pubsub.removePeer === 'function') pubsub.removePeer(peer)
+  else if (typeof pubsub.onPeerDisconnected === 'function') pubsub.onPeerDisconnected(peer)
+  else throw new Error('gossipsub has neither removePeer nor onPeerDisconnected')
+}
+
 /**
  * Events:
  *   'peer:connect'    (peerId, direction)  first connection to a peer; direction is
- *                                          'outbound' (we dialed: send Status now) or 'inbound'
- *   'peer:disconnect' (peerId)             last connection to the peer closed
+ *                                          'outbound' (we dialed: send Status now) or 'inbound'.
+ *                                          Also after 'peer:disconnect' when a peer connects
+ *                                          again while its old connection is still open
+ *                                          (it restarted): the old one is closed.
+ *   'peer:disconnect' (peerId)             last connection to the peer closed, or the peer
+ *                                          reconnected (then 'peer:connect' follows at once)
  *   'gossip'          (message)            a new message on a subscribed topic:
  *       {kind, subnet, topic, ssz, from, msgId, report(result), accept(), reject(), ignore()}
  *       ssz is the snappy-decompressed payload, msgId the 20-byte id (Buffer). Nothing is
@@ -73,6 +94,10 @@ export class P2PHost extends EventEmitter {
    * @param {number} [o.dialTimeoutMs]          one dial attempt (5 000)
    * @param {number} [o.statusGraceMs]          dialer: longest wait for Status before gossip (1 500)
    * @param {number} [o.inboundGossipGraceMs]   listener: wait for the dialer's gossip stream (3 000)
+   * @param {number} [o.duplicateWindowMs]      a new connection to a peer replaces the older ones, except
+   *                                            one in the other direction younger than this (2 000)
+   * @param {number} [o.quicKeepAliveMs]        QUIC keep-alive PING interval (2 000)
+   * @param {number} [o.quicIdleTimeoutMs]      QUIC idle timeout: a silent peer is dead after it (6 000)
    */
   constructor (o) {
     super()
@@ -101,7 +126,13 @@ export class P2PHost extends EventEmitter {
       redialIntervalMs: o.redialIntervalMs,
       dialTimeoutMs: o.dialTimeoutMs,
       statusGraceMs: o.statusGraceMs,
-      inboundGossipGraceMs: o.inboundGossipGraceMs
+      inboundGossipGraceMs: o.inboundGossipGraceMs,
+      duplicateWindowMs: o.duplicateWindowMs
+    }
+    this.quicKeepAliveMs = o.quicKeepAliveMs ?? DEFAULT_QUIC_KEEP_ALIVE_MS
+    this.quicIdleTimeoutMs = o.quicIdleTimeoutMs ?? DEFAULT_QUIC_IDLE_TIMEOUT_MS
+    if (!(this.quicKeepAliveMs > 0 && this.quicKeepAliveMs < this.quicIdleTimeoutMs)) {
+      throw new RangeError('P2PHost: quicKeepAliveMs must be positive and below quicIdleTimeoutMs')
     }
     this.libp2p = null
     this.tracker = null
@@ -121,11 +152,11 @@ export class P2PHost extends EventEmitter {
     const libp2p = await createLibp2p({
       privateKey: this.privateKey,
       addresses: { listen: [this.listenAddr] },
-      transports: [quic()],
+      transports: [quic({ keepAliveInterval: this.quicKeepAliveMs, maxIdleTimeout: this.quicIdleTimeoutMs })],
       // libp2p's connection monitor pings every peer each 10 s and aborts the
       // connection when a ping times out; leanSpec has no ping protocol (every ping
       // is an `na` and a warning in its log), and QUIC keep-alives already detect
-      // dead peers (idle timeout 10 s, keep-alive 5 s).
+      // dead peers (see DEFAULT_QUIC_IDLE_TIMEOUT_MS).
       connectionMonitor: { enabled: false },
       // libp2p refuses more than 5 inbound connections per second from one IP; on a
       // loopback devnet every peer is 127.0.0.1, and leanSpec never retries a refused
@@ -149,6 +180,11 @@ export class P2PHost extends EventEmitter {
       bootnodes: this.bootnodes,
       startGossip: (connection) => libp2p.services.identify.announce(connection),
       hasOutboundGossip: (connection) => connection.streams.some((s) => s.protocol === MESHSUB_PROTOCOL && s.direction === 'outbound'),
+      // gossipsub 17 keeps one outbound stream per peer and never replaces it while
+      // the peer is known (createOutboundStream returns when one exists), so on a
+      // reconnect it must forget the peer (closing its streams, dropping mesh and
+      // topic state) to build them again on the new connection.
+      forgetGossipPeer: (peer) => forgetGossipPeer(libp2p.services.pubsub, peer),
       emit: (event, ...args) => this.safeEmit(event, ...args),
       log: this.log,
       ...this.trackerOptions
