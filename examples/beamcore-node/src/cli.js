@@ -11,7 +11,8 @@ export const USAGE = `usage: beamcore-node --genesis config.yaml [options]
   --node-key FILE             libp2p identity: a secp256k1 secret as 64 hex characters
                               (default: a fresh random identity)
   --listen MULTIADDR          /ip4/A.B.C.D/udp/PORT/quic-v1 (default /ip4/0.0.0.0/udp/9001/quic-v1)
-  --bootnode MULTIADDR        a peer to dial, /ip4/.../udp/.../quic-v1/p2p/<peer id> (repeatable)
+  --bootnode ADDR             a peer to dial: /ip4/.../udp/.../quic-v1/p2p/<peer id>, or an
+                              enr:... record with ip and quic (repeatable)
   --is-aggregator             aggregate attestations (interval 2) and publish the aggregates
   --api-port PORT             lean HTTP API and /metrics on 127.0.0.1 (default 5052; 0: off)
   --api-host HOST             address for the API (default 127.0.0.1)

@@ -20,6 +20,7 @@
 // the other half of a simultaneous dial (both ends alive): both are kept, as libp2p
 // does, since the two ends could not agree on which one is "newest".
 import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddrFromEnr } from './enr.js'
 
 export const DEFAULT_REDIAL_INTERVAL_MS = 5_000
 export const DEFAULT_DIAL_TIMEOUT_MS = 5_000
@@ -41,9 +42,12 @@ export function normalizeQuicAddr (text) {
   return text.trim().replace(/\/quic(?=\/|$)/, '/quic-v1')
 }
 
-/** Parses a bootnode multiaddr; it must name the peer (/p2p/<peer id>). */
+/**
+ * Parses a bootnode: a multiaddr that names the peer (/p2p/<peer id>), or an `enr:`
+ * record (signature checked; its ip + quic port and key give the multiaddr).
+ */
 export function parseBootnode (input) {
-  const text = normalizeQuicAddr(input)
+  const text = input.trim().startsWith('enr:') ? multiaddrFromEnr(input) : normalizeQuicAddr(input)
   const ma = multiaddr(text)
   const peerId = ma.getComponents().findLast((c) => c.name === 'p2p')?.value
   if (peerId == null) throw new Error(`bootnode ${text}: missing /p2p/<peer id>`)
