@@ -280,7 +280,9 @@ BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_node_produce_block(beam_nod
                                                                         uint64_t proposer,
                                                                         beam_buffer* signed_block_out);
 /* Thread-safe. The AttestationData (SSZ) a validator of this node votes at `slot`
- * (the head is updated first, as before any vote). */
+ * (the head is updated first, as before any vote). BEAM_ERR_FAILED_PRECONDITION when
+ * no valid vote exists this slot: the head's justified source is newer than the target
+ * a lagging safe target allows (the spec asserts there); skip the vote. */
 BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_node_produce_attestation_data(beam_node* node, uint64_t slot,
                                                                                    beam_buffer* out);
 

@@ -817,7 +817,17 @@ absl::StatusOr<forkchoice::ProducedBlock> BeamChain::ProduceBlock(Slot slot, Val
 absl::StatusOr<AttestationData> BeamChain::ProduceAttestationData(Slot slot) {
   TieredWriterLock lock(&fc_mu_, kSiteFcProduce);
   store_->UpdateHead();
-  return store_->ProduceAttestationData(slot, forkchoice::Store::TargetFinality::kHeadState);
+  AttestationData data = store_->ProduceAttestationData(slot, forkchoice::Store::TargetFinality::kHeadState);
+  // The spec asserts source <= target here. It can fail on a valid chain: a safe target
+  // that lags (votes seen only in blocks) bounds the target walk below the justified
+  // checkpoint the head's block just set. Such a vote would be invalid everywhere, so
+  // there is none this slot; the next update of the safe target ends it.
+  if (data.source.slot > data.target.slot) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no vote at slot ", slot, ": the head's justified checkpoint (slot ", data.source.slot,
+                     ") is newer than the attestation target (slot ", data.target.slot, "); the safe target lags"));
+  }
+  return data;
 }
 
 // ---------------------------------------------------------------------------------

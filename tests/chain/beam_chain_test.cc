@@ -82,6 +82,52 @@ TEST_F(BeamChainTest, InlineImportFinalizesAndPrunes) {
   }
 }
 
+// A node that learns the votes only from blocks (no aggregates over gossip, as a
+// reference-node CLI that does not subscribe the aggregation topic) keeps its safe
+// target at the justified checkpoint of the last interval 3, while here every block
+// justifies its parent (the voters, with a current view, target their head). The
+// target walk (down to the safe target) then ends below the source the head's block
+// just justified. The spec asserts source <= target there (leanSpec's node crashed on
+// it in a mixed devnet); the node refuses to produce that invalid vote, with a reason.
+TEST_F(BeamChainTest, NoVoteWhenTheSourceIsNewerThanTheTarget) {
+  const uint64_t slots = 6;
+  // Blocks from a proposer whose pool holds, each slot, everyone's vote for the head.
+  forkchoice::StoreCrypto crypto{&signatures_, &aggregates_, &prover_, nullptr};
+  auto producer = *forkchoice::Store::FromAnchor(genesis_.state, genesis_.block, std::nullopt, crypto);
+  std::vector<consensus::ValidatorIndex> everyone{0, 1, 2, 3};
+  std::vector<consensus::SignedBlock> blocks;
+  for (uint64_t slot = 1; slot <= slots; ++slot) {
+    auto produced = producer->ProduceBlock(slot, slot % kValidators);
+    ASSERT_TRUE(produced.ok()) << produced.status();
+    blocks.push_back(testing::MockSigned(produced->block));
+    ASSERT_TRUE(producer->OnTick(slot * 5 + 1, false, false).ok());
+    consensus::AttestationData data = producer->ProduceAttestationData(slot);
+    data.target = data.head;
+    ASSERT_TRUE(producer->OnGossipAggregatedAttestation(testing::MockAggregate(data, everyone)).ok());
+    ASSERT_TRUE(producer->OnTick(slot * 5 + 4, false, false).ok());
+  }
+
+  auto chain = MakeChain(/*worker=*/false);
+  int refused = 0;
+  for (uint64_t slot = 1; slot <= slots; ++slot) {
+    ASSERT_TRUE(chain->OnTick(slot * 5).ok());
+    ASSERT_TRUE(chain->OnBlock(blocks[slot - 1]).ok());
+    ASSERT_TRUE(chain->OnTick(slot * 5 + 1).ok());
+    absl::StatusOr<consensus::AttestationData> vote = chain->ProduceAttestationData(slot);
+    if (vote.ok()) {
+      EXPECT_LE(vote->source.slot, vote->target.slot) << "slot " << slot;
+    } else {
+      ++refused;
+      EXPECT_TRUE(absl::IsFailedPrecondition(vote.status())) << vote.status();
+      EXPECT_NE(vote.status().message().find("newer than the attestation target"), std::string::npos)
+          << vote.status();
+    }
+    ASSERT_TRUE(chain->OnTick(slot * 5 + 4).ok());
+  }
+  EXPECT_GT(refused, 0) << "the lagging safe target never put the target below the source";
+  EXPECT_GE(chain->Justified().slot, 3u) << "the blocks were meant to justify fast";
+}
+
 // BlocksByRange reads the canonical chain: fork choice above the finalized block and
 // the finalized index (filled as finalization prunes) below it.
 TEST_F(BeamChainTest, CanonicalBlockRootsSpanFinalizedHistoryAndForkChoice) {

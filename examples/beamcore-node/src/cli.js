@@ -85,9 +85,10 @@ function count(v, what) {
   return n;
 }
 
+// The topic's fork digest: 4 bytes as 8 hex characters (the reference's is 12345678).
 function digest(v) {
   const hex = v.replace(/^0x/i, '');
-  if (!/^[0-9a-f]+$/i.test(hex)) throw new Error(`--fork-digest: not hex: ${v}`);
+  if (!/^[0-9a-f]{8}$/i.test(hex)) throw new Error(`--fork-digest: expected 8 hex characters (4 bytes): ${v}`);
   return hex.toLowerCase();
 }
 

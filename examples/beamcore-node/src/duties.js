@@ -53,7 +53,13 @@ export class ValidatorDuties {
       try {
         const vote = key.signAttestation(index, data);
         const own = this.node.onGossip(this.beam.wire.TOPIC_ATTESTATION, vote, null);
-        if (!own.ok) this.log('warn', `slot ${slot}: own vote of validator ${index} refused: ${own.message}`);
+        if (!own.ok && own.rejection) {
+          // A vote our own node rejects as invalid, peers would too (and score us down).
+          this.stats.failed++;
+          this.log('warn', `slot ${slot}: own vote of validator ${index} rejected, not published: ${own.message}`);
+          continue;
+        }
+        if (!own.ok) this.log('warn', `slot ${slot}: own vote of validator ${index} not counted here: ${own.message}`);
         // ATTESTATION_COMMITTEE_COUNT is 1: every validator's subnet is 0.
         this.publish(this.beam.wire.TOPIC_ATTESTATION, vote, 0);
         this.stats.attested++;

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { parseArgs, USAGE } from './cli.js';
 import { loadGenesis } from './config/genesis.js';
 import { loadValidatorKeys } from './config/validator_keys.js';
+import { checkAnchorState } from './config/anchor_state.js';
 import { IntervalClock, INTERVALS_PER_SLOT } from './interval_clock.js';
 import { ValidatorDuties } from './duties.js';
 import { startApiServer } from './api_server.js';
@@ -58,7 +59,12 @@ export async function main(argv) {
     : [];
   const genesisState = beam.genesisState(genesis.genesisTime, genesis.validatorCount,
                                          Buffer.concat(genesis.attestationKeys), Buffer.concat(genesis.proposalKeys));
-  const anchorState = o.checkpointSyncUrl ? await fetchCheckpointState(o.checkpointSyncUrl, log) : genesisState;
+  let anchorState = genesisState;
+  if (o.checkpointSyncUrl) {
+    anchorState = await fetchCheckpointState(o.checkpointSyncUrl, log);
+    const slot = checkAnchorState(anchorState, genesisState);
+    log('info', `checkpoint sync: anchor state at slot ${slot} (${anchorState.length} bytes)`);
+  }
   const node = new beam.Node({
     anchorState,
     validatorIndices: keys.map((k) => k.index),
@@ -132,6 +138,14 @@ export async function main(argv) {
           stop(0);
           return;
         }
+        // The library stops the node when storage fails (disk full, I/O error): a node
+        // that cannot persist must not keep voting on what it cannot remember.
+        const health = node.health();
+        if (health.storageFailed) {
+          log('error', `storage failed, stopping: ${health.lastFault}`);
+          stop(1);
+          return;
+        }
       }
       duties.onInterval(interval);
     },
@@ -152,6 +166,5 @@ export async function main(argv) {
       }
     }, 100);
   });
-  const health = { ok: true };
-  return exitCode || (health.ok ? 0 : 1);
+  return exitCode;
 }

@@ -5,11 +5,12 @@
 // HTTP APIs, optionally SIGKILLs a node and restarts it from its data directory, and
 // stops after --slots. Exit 0 only if every node's finalized checkpoint is recent
 // (within --max-lag slots of the last slot) and all nodes agree on it; else it prints
-// FAILED and exits 1.
+// FAILED and exits 1. --checkpoint-join SLOT adds one node without validators that
+// starts at SLOT from node0's finalized state (--checkpoint-sync-url) and must follow.
 //
 //   node tools/devnet.js [--nodes 4] [--validators 8] [--slots 40] [--kill-restart K@SLOT]
 //        [--down-slots 2] [--start-nodes N] [--max-lag 12] [--dir DIR] [--quic-port-base 9400]
-//        [--api-port-base 5400] [--genesis-delay S] [--verbose]
+//        [--api-port-base 5400] [--genesis-delay S] [--checkpoint-join SLOT] [--verbose]
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, rmSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +23,8 @@ const SLOT_MS = 4000;
 
 function parse(argv) {
   const o = { nodes: 4, validators: 0, slots: 40, killRestart: null, downSlots: 2, startNodes: 0, maxLag: 12,
-              dir: 'devnet-libp2p-data', quicPortBase: 9400, apiPortBase: 5400, genesisDelay: 0, verbose: false };
+              dir: 'devnet-libp2p-data', quicPortBase: 9400, apiPortBase: 5400, genesisDelay: 0, checkpointJoin: 0,
+              verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -51,6 +53,7 @@ function parse(argv) {
       case '--quic-port-base': o.quicPortBase = n(); break;
       case '--api-port-base': o.apiPortBase = n(); break;
       case '--genesis-delay': o.genesisDelay = n(); break;
+      case '--checkpoint-join': o.checkpointJoin = n(); break;
       case '--verbose': o.verbose = true; break;
       default: throw new Error(`unknown argument ${a}`);
     }
@@ -59,6 +62,7 @@ function parse(argv) {
   if (o.startNodes === 0) o.startNodes = o.nodes;
   if (o.nodes < 1 || o.slots < 1) throw new Error('need at least one node and one slot');
   if (o.killRestart && o.killRestart.node >= o.nodes) throw new Error('--kill-restart: no such node');
+  if (o.checkpointJoin > o.slots) throw new Error('--checkpoint-join: after the last slot');
   // Node start-up (loading the addon and libp2p) takes ~1-2 s per process on 2 cores.
   if (o.genesisDelay === 0) o.genesisDelay = 6 + 2 * o.nodes;
   return o;
@@ -82,12 +86,13 @@ class Devnet {
     this.restarts = 0;
   }
 
-  start(k) {
+  start(k, { checkpointFrom = null } = {}) {
     const node = this.network.nodes[k];
     const args = ['--genesis', join(this.dir, 'config.yaml'), '--validator-keys', this.dir, '--node-id', node.node_id,
                   '--node-key', join(this.dir, node.node_key_file), '--listen', node.listen_multiaddr,
                   '--api-port', String(node.api_port), '--data-dir', join(this.dir, 'nodes', node.node_id, 'db')];
     if (node.is_aggregator) args.push('--is-aggregator');
+    if (checkpointFrom !== null) args.push('--checkpoint-sync-url', `http://127.0.0.1:${checkpointFrom.api_port}`);
     for (const other of this.network.nodes.slice(0, k)) args.push('--bootnode', other.multiaddr);
     const log = openSync(join(this.dir, `${node.node_id}.log`), 'a');
     const child = spawn(process.execPath, [NODE_BIN, ...args], { stdio: ['ignore', log, log] });
@@ -128,7 +133,8 @@ class Devnet {
     mkdirSync(this.dir, { recursive: true });
     this.network = generateNetwork({ out: this.dir, nodes: o.nodes, validators: o.validators, genesisDelay: o.genesisDelay,
                                      seed: 'beamcore-devnet-libp2p', quicPortBase: o.quicPortBase,
-                                     apiPortBase: o.apiPortBase, aggregators: [0] });
+                                     apiPortBase: o.apiPortBase, aggregators: [0],
+                                     observers: o.checkpointJoin > 0 ? 1 : 0 });
     const genesisMs = this.network.genesis_time * 1000;
     console.log(`devnet-libp2p: ${o.nodes} beamcore-node processes, ${o.validators} validators, ${o.slots} slots ` +
                 `(4 s each), genesis in ${Math.round((genesisMs - Date.now()) / 1000)} s; logs in ${this.dir}`);
@@ -143,6 +149,11 @@ class Devnet {
         this.kill(o.killRestart.node);
         restartAt = slot + o.downSlots;
         console.log(`slot ${slot}: SIGKILL node${o.killRestart.node}`);
+      }
+      if (o.checkpointJoin > 0 && slot === o.checkpointJoin) {
+        this.start(o.nodes, { checkpointFrom: this.network.nodes[0] });
+        this.joined = true;
+        console.log(`slot ${slot}: node${o.nodes} (no validators) started from node0's finalized state`);
       }
       if (restartAt !== null && slot === restartAt) {
         this.start(o.killRestart.node);
@@ -186,7 +197,8 @@ class Devnet {
     }
     const [slot, root] = [...finalized][0].split(':');
     console.log(`OK: ${views.length} nodes agree on finalized slot ${slot} (${shortRoot(root)}), within ${o.maxLag} ` +
-                `slots of slot ${o.slots}${this.restarts ? `; ${this.restarts} kill/restart caught up` : ''}`);
+                `slots of slot ${o.slots}${this.restarts ? `; ${this.restarts} kill/restart caught up` : ''}` +
+                `${this.joined ? `; node${o.nodes} joined from a checkpoint and follows` : ''}`);
     return 0;
   }
 

@@ -10,7 +10,8 @@
 // gives the same keys; GENESIS_TIME is now + --genesis-delay.
 //
 //   node tools/gen-network.js --out DIR --nodes N --validators V [--genesis-delay S]
-//        [--seed TEXT] [--quic-port-base P] [--api-port-base P] [--aggregators 0,1]
+//        [--seed TEXT] [--quic-port-base P] [--api-port-base P] [--aggregators 0,1] [--observers K]
+// Observers are K more nodes (after the N) with no validators, e.g. to join later.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ const beam = require('../../../bindings/node/lib/index.js');
 
 function parse(argv) {
   const o = { out: null, nodes: 2, validators: 4, genesisDelay: 15, seed: 'beamcore-devnet', quicPortBase: 9100,
-              apiPortBase: 5100, aggregators: [0] };
+              apiPortBase: 5100, aggregators: [0], observers: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -36,11 +37,13 @@ function parse(argv) {
     else if (a === '--seed') o.seed = v();
     else if (a === '--quic-port-base') o.quicPortBase = Number(v());
     else if (a === '--api-port-base') o.apiPortBase = Number(v());
+    else if (a === '--observers') o.observers = Number(v());
     else if (a === '--aggregators') o.aggregators = v().split(',').filter(Boolean).map(Number);
     else throw new Error(`unknown argument ${a}`);
   }
   if (!o.out) throw new Error('--out is required');
-  for (const [k, n] of [['nodes', o.nodes], ['validators', o.validators], ['genesisDelay', o.genesisDelay]]) {
+  for (const [k, n] of [['nodes', o.nodes], ['validators', o.validators], ['genesisDelay', o.genesisDelay],
+                        ['observers', o.observers]]) {
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${k}: not a non-negative integer`);
   }
   if (o.nodes < 1 || o.validators < o.nodes) throw new Error('need at least one node and a validator per node');
@@ -85,12 +88,13 @@ export function generateNetwork(o) {
   const nodes = [];
   const per = Math.floor(o.validators / o.nodes);
   let validatorsYaml = '';
-  for (let k = 0; k < o.nodes; k++) {
-    const first = k * per;
-    const last = k === o.nodes - 1 ? o.validators : first + per;
+  for (let k = 0; k < o.nodes + (o.observers ?? 0); k++) {
+    const first = Math.min(k * per, o.validators);
+    const last = k >= o.nodes ? first : k === o.nodes - 1 ? o.validators : first + per;
     const indices = Array.from({ length: last - first }, (_, j) => first + j);
     const nodeId = `node_${k}`;
-    validatorsYaml += `${nodeId}:\n${indices.map((i) => `  - ${i}`).join('\n')}\n`;
+    validatorsYaml += indices.length === 0 ? `${nodeId}: []\n`
+      : `${nodeId}:\n${indices.map((i) => `  - ${i}`).join('\n')}\n`;
     const nodeKey = seedFor(o.seed, 'identity', k).toString('hex');
     const dir = join(o.out, 'nodes', nodeId);
     mkdirSync(dir, { recursive: true });
