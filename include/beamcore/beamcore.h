@@ -195,7 +195,10 @@ typedef enum beam_proof_mode { BEAM_PROOFS_MOCKED = 0, BEAM_PROOFS_HOST = 1 } be
 typedef struct beam_node_config {
   size_t struct_size;
   /* The anchor: a state and (optionally) its block. With anchor_block_ssz NULL the
-   * block is rebuilt from the state's latest header (genesis). Required. */
+   * block is rebuilt from the state's latest header, which only works for a block
+   * with an empty body (genesis); any other state without its block is refused with
+   * BEAM_ERR_FAILED_PRECONDITION. Checkpoint sync passes the finalized block's
+   * message (the `block` of GET /lean/v0/blocks/finalized). Required. */
   const uint8_t* anchor_state_ssz;
   size_t anchor_state_len;
   const uint8_t* anchor_block_ssz;

@@ -125,6 +125,16 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeOptions options) {
   config.is_aggregator = options.is_aggregator;
   config.local_validators = options.validators;
   config.db = node->db_.get();
+  // Without the block only a state whose block has an empty body (genesis) can be
+  // rebuilt: any other body is known by its root alone, and a rebuilt block would
+  // hash to another root than the one the network finalized (the node would never
+  // find a parent for the next block).
+  if (!options.anchor_block &&
+      options.anchor_state.latest_block_header.body_root != ssz::HashTreeRoot(consensus::BlockBody{})) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the anchor state (slot ", options.anchor_state.slot,
+        ") is not a genesis state: give its block too (checkpoint sync: GET /lean/v0/blocks/finalized)"));
+  }
   const consensus::Block anchor_block =
       options.anchor_block ? *options.anchor_block : BlockOfLatestHeader(options.anchor_state);
   const uint64_t genesis_time = options.anchor_state.config.genesis_time;

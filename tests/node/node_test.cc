@@ -244,6 +244,59 @@ TEST(NodeHealthTest, StorageFailureStopsTheNodeAndIsReported) {
   EXPECT_NE(next.message().find("stopped importing"), std::string::npos) << next;
 }
 
+// A checkpoint anchor (any state past genesis) must come with its block: rebuilt from
+// the state's header with an empty body, the anchor would hash to a root the network
+// never finalized and no later block would find its parent (found with beamcore-node
+// --checkpoint-sync-url: the joining node stayed at its anchor).
+TEST(NodeAnchorTest, CheckpointAnchorNeedsItsBlock) {
+  const testing::Genesis genesis = testing::MakeGenesis(kValidators);
+  static const testing::AcceptAllSignatures signatures;
+  static const crypto::MockedAggregateVerifier aggregates;
+  static const crypto::MockedAggregateProver prover;
+  forkchoice::StoreCrypto crypto{&signatures, &aggregates, &prover, nullptr};
+  auto producer = *forkchoice::Store::FromAnchor(genesis.state, genesis.block, std::nullopt, crypto);
+  consensus::Block last;
+  for (uint64_t slot = 1; slot <= 3; ++slot) {
+    auto produced = producer->ProduceBlock(slot, slot % kValidators);
+    ASSERT_TRUE(produced.ok()) << produced.status();
+    last = produced->block;
+    ASSERT_TRUE(producer->OnTick(slot * 5 + 1, false, false).ok());
+    ASSERT_TRUE(producer
+                    ->OnGossipAggregatedAttestation(
+                        testing::MockAggregate(producer->ProduceAttestationData(slot), {0, 1, 2, 3}))
+                    .ok());
+    ASSERT_TRUE(producer->OnTick(slot * 5 + 4, false, false).ok());
+  }
+  const ssz::Root root = ssz::HashTreeRoot(last);
+  ASSERT_EQ(producer->head(), root);
+  ASSERT_FALSE(last.body.attestations.empty()) << "the anchor block must have a body for this test";
+  const consensus::State state = *producer->StateOf(root);
+
+  NodeOptions without;
+  without.anchor_state = state;
+  absl::StatusOr<std::unique_ptr<Node>> refused = Node::Create(std::move(without));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find("give its block too"), std::string::npos) << refused.status();
+
+  NodeOptions with;
+  with.anchor_state = state;
+  with.anchor_block = last;
+  with.chain_worker = false;
+  absl::StatusOr<std::unique_ptr<Node>> node = Node::Create(std::move(with));
+  ASSERT_TRUE(node.ok()) << node.status();
+  EXPECT_EQ((*node)->chain().Head().root, root);
+  EXPECT_EQ((*node)->chain().Finalized(), (consensus::Checkpoint{root, last.slot}));
+
+  // Genesis needs no block: its body is empty.
+  NodeOptions from_genesis;
+  from_genesis.anchor_state = genesis.state;
+  from_genesis.chain_worker = false;
+  absl::StatusOr<std::unique_ptr<Node>> genesis_node = Node::Create(std::move(from_genesis));
+  ASSERT_TRUE(genesis_node.ok()) << genesis_node.status();
+  EXPECT_EQ((*genesis_node)->chain().Head().root, ssz::HashTreeRoot(genesis.block));
+}
+
 // A proposer whose key in the state does not decode gets an error, not a block whose
 // proof silently lacks the proposer's part.
 TEST(BlockProofTest, UndecodableProposerKeyIsAnError) {

@@ -18,14 +18,32 @@ import { P2PHost } from './p2p/index.js';
 const require = createRequire(import.meta.url);
 const beam = require('../../../bindings/node/lib/index.js');
 
-async function fetchCheckpointState(url, log) {
-  const target = `${url.replace(/\/+$/, '')}/lean/v0/states/finalized`;
-  log('info', `checkpoint sync: GET ${target}`);
-  const response = await fetch(target, { headers: { accept: 'application/octet-stream' } });
-  if (!response.ok) throw new Error(`checkpoint sync: ${target} answered ${response.status}`);
-  const state = Buffer.from(await response.arrayBuffer());
-  beam.hashTreeRoot(beam.SSZ_STATE, state);  // throws a BeamError unless it decodes
-  return state;
+async function fetchBytes(url, what, log) {
+  log('info', `checkpoint sync: GET ${url}`);
+  const response = await fetch(url, { headers: { accept: 'application/octet-stream' } });
+  if (!response.ok) throw new Error(`checkpoint sync: ${url} answered ${response.status} (${what})`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+// The finalized block and state of a peer, as the reference node's checkpoint sync
+// fetches them (block first: small, so an incapable source fails fast). The block
+// is needed: the anchor's root is the block's, and its body is not in the state.
+// Returns {state, block} (block = the SignedBlock's message, SSZ), both decoded by
+// the library; throws if they do not pair (finalization moved between the requests:
+// try again).
+async function fetchCheckpoint(url, log) {
+  const base = url.replace(/\/+$/, '');
+  const signedBlock = await fetchBytes(`${base}/lean/v0/blocks/finalized`, 'finalized block', log);
+  beam.hashTreeRoot(beam.SSZ_SIGNED_BLOCK, signedBlock);  // throws a BeamError unless it decodes
+  const state = await fetchBytes(`${base}/lean/v0/states/finalized`, 'finalized state', log);
+  const stateRoot = beam.hashTreeRoot(beam.SSZ_STATE, state);
+  // SignedBlock = {block, proof}, both variable-size: two offsets, then the block.
+  const block = signedBlock.subarray(signedBlock.readUInt32LE(0), signedBlock.readUInt32LE(4));
+  // Block = slot, proposer_index, parent_root, state_root (bytes 48..80), body.
+  if (!block.subarray(48, 80).equals(stateRoot)) {
+    throw new Error('checkpoint sync: the finalized block and state do not pair (finalization moved on); try again');
+  }
+  return { state, block };
 }
 
 function readNodeKey(path) {
@@ -60,13 +78,15 @@ export async function main(argv) {
   const genesisState = beam.genesisState(genesis.genesisTime, genesis.validatorCount,
                                          Buffer.concat(genesis.attestationKeys), Buffer.concat(genesis.proposalKeys));
   let anchorState = genesisState;
+  let anchorBlock = null;
   if (o.checkpointSyncUrl) {
-    anchorState = await fetchCheckpointState(o.checkpointSyncUrl, log);
+    ({ state: anchorState, block: anchorBlock } = await fetchCheckpoint(o.checkpointSyncUrl, log));
     const slot = checkAnchorState(anchorState, genesisState);
-    log('info', `checkpoint sync: anchor state at slot ${slot} (${anchorState.length} bytes)`);
+    log('info', `checkpoint sync: anchor at slot ${slot} (state ${anchorState.length} bytes)`);
   }
   const node = new beam.Node({
     anchorState,
+    anchorBlock,
     validatorIndices: keys.map((k) => k.index),
     isAggregator: o.isAggregator,
     dataDir: o.dataDir,
