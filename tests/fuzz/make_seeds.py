@@ -9,6 +9,8 @@ OUT/<target>/:
   gossip      topic strings and "<topic>\\n<data>" message-id inputs
   capi_node   a few operation scripts for the C ABI interpreter (capi_node_fuzz.cc):
               a produced chain, peers, requests, replays, borrows, API calls
+The stf and xmss_verify seeds are built from library values by make_native_seeds.cc
+(build/asan/tests/fuzz/fuzz_make_native_seeds FIXTURES OUT).
 
   tests/fuzz/make_seeds.py [--fixtures ../shared/fixtures] [--out tests/fuzz/corpus]
 """
