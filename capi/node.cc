@@ -90,6 +90,10 @@ beam_status TranslateConfig(const beam_node_config* host_config, beam_node* hand
                         "beam_node_create: BEAM_PROOFS_HOST needs all four crypto callbacks");
     }
   }
+  const int storage_sync = capi::RawEnum(config->storage_sync);
+  if (storage_sync != BEAM_STORAGE_SYNC_NORMAL && storage_sync != BEAM_STORAGE_SYNC_FULL) {
+    return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: unknown storage_sync");
+  }
   if (config->range_sync_batch > wire::kMaxRequestBlocks) {
     return capi::Fail(BEAM_ERR_INVALID_ARGUMENT, "beam_node_create: range_sync_batch is above 1024");
   }
@@ -101,6 +105,8 @@ beam_status TranslateConfig(const beam_node_config* host_config, beam_node* hand
   if (config->request_timeout_ms != 0) options->request_timeout_ms = config->request_timeout_ms;
   if (config->range_sync_batch != 0) options->range_sync_batch = config->range_sync_batch;
   if (config->data_dir != nullptr) options->data_dir = config->data_dir;
+  options->storage.sync =
+      storage_sync == BEAM_STORAGE_SYNC_FULL ? storage::SyncMode::kFull : storage::SyncMode::kNormal;
   if (config->network != nullptr) {
     handle->network = std::make_unique<capi::HostNetwork>(*config->network);
     options->network = handle->network.get();

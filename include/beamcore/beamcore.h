@@ -191,6 +191,14 @@ typedef enum beam_xmss_scheme { BEAM_XMSS_TEST = 0, BEAM_XMSS_PROD = 1 } beam_xm
 /* Aggregate proofs: the spec's placeholder proofs (test networks), or the host's
  * prover and verifier through beam_node_config.crypto. */
 typedef enum beam_proof_mode { BEAM_PROOFS_MOCKED = 0, BEAM_PROOFS_HOST = 1 } beam_proof_mode;
+/* What a stored block survives (ABI 1.2). Either way a killed process loses nothing
+ * the node stored and the database stays consistent (SQLite WAL).
+ * NORMAL: commits are synced to disk at WAL checkpoints, not one by one: a power loss
+ *   or OS crash may roll back the latest blocks and finalizations, and the node then
+ *   restarts behind and syncs them again from peers. No fsync per block.
+ * FULL: every block and finalization is synced before the node counts it: what the
+ *   node reported survives a power loss. One fsync per stored block. */
+typedef enum beam_storage_sync { BEAM_STORAGE_SYNC_NORMAL = 0, BEAM_STORAGE_SYNC_FULL = 1 } beam_storage_sync;
 
 typedef struct beam_node_config {
   size_t struct_size;
@@ -224,10 +232,13 @@ typedef struct beam_node_config {
    * it was created with. Reopening resumes from the stored finalized state and
    * replays the stored blocks above it. */
   const char* data_dir;
+  /* ABI 1.2: how data_dir is synced (see beam_storage_sync); a 1.0/1.1 host's struct
+   * ends before it and gets NORMAL. */
+  beam_storage_sync storage_sync;
 } beam_node_config;
 #define BEAM_NODE_CONFIG_INIT                                                                                    \
   {sizeof(beam_node_config), NULL, 0, NULL, 0, NULL, 0, 0, 1, BEAM_XMSS_TEST, BEAM_PROOFS_MOCKED, NULL, NULL, NULL, \
-   NULL, 0, 0, NULL}
+   NULL, 0, 0, NULL, BEAM_STORAGE_SYNC_NORMAL}
 /* Zeroes `struct_size` bytes at *config, sets struct_size and the defaults: chain
  * worker on, TEST XMSS scheme, mocked proofs (as BEAM_NODE_CONFIG_INIT). */
 BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_node_config_init(beam_node_config* config, size_t struct_size);

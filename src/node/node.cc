@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeOptions options) {
   }
   std::unique_ptr<Node> node(new Node(options));
   if (!options.data_dir.empty()) {
-    absl::StatusOr<std::unique_ptr<storage::ChainDb>> db = storage::ChainDb::Open(options.data_dir);
+    absl::StatusOr<std::unique_ptr<storage::ChainDb>> db = storage::ChainDb::Open(options.data_dir, options.storage);
     if (!db.ok()) return db.status();
     node->db_ = std::move(*db);
   }

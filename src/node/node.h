@@ -64,6 +64,7 @@ struct NodeOptions {
   uint64_t request_timeout_ms = 10000;  // leanSpec RESP_TIMEOUT, in node time
   uint64_t range_sync_batch = 64;       // blocks per BlocksByRange request, 1..1024
   std::string data_dir;                 // SQLite storage; empty: memory only
+  storage::ChainDbOptions storage;      // how data_dir is written (sync mode, VFS)
   // Host interfaces; each may be null and must outlive the node.
   Network* network = nullptr;
   LogSink* log = nullptr;

@@ -142,7 +142,7 @@ std::optional<consensus::Checkpoint> CheckpointFrom(const ssz::ByteVec& b) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ChainDb>> ChainDb::Open(const std::string& data_dir) {
+absl::StatusOr<std::unique_ptr<ChainDb>> ChainDb::Open(const std::string& data_dir, const ChainDbOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return absl::InvalidArgumentError(absl::StrCat("storage: cannot create ", data_dir, ": ", ec.message()));
@@ -160,8 +160,8 @@ absl::StatusOr<std::unique_ptr<ChainDb>> ChainDb::Open(const std::string& data_d
   }
   sqlite3* db = nullptr;
   const std::string path = data_dir + "/chain.sqlite";
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      options.vfs.empty() ? nullptr : options.vfs.c_str()) != SQLITE_OK) {
     absl::Status s = absl::InternalError(absl::StrCat("storage: cannot open ", path, ": ",
                                                       db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
@@ -169,9 +169,10 @@ absl::StatusOr<std::unique_ptr<ChainDb>> ChainDb::Open(const std::string& data_d
     return s;
   }
   std::unique_ptr<ChainDb> chain_db(new ChainDb(fd, db));
-  // WAL: a killed writer leaves the last committed transaction; NORMAL sync is
-  // durable against process crashes (not power loss of the last commits).
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=OFF"}) {
+  // WAL: a killed writer leaves the last committed transaction; see SyncMode for
+  // what a power loss leaves.
+  const char* sync = options.sync == SyncMode::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", sync, "PRAGMA foreign_keys=OFF"}) {
     if (absl::Status s = Exec(db, pragma); !s.ok()) return s;
   }
   sqlite3_busy_timeout(db, 5000);

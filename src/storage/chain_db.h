@@ -51,11 +51,32 @@ struct StoredAnchor {
   ssz::ByteVec block_ssz;  // Block (not SignedBlock)
 };
 
+// What a committed write survives. Either way a killed process loses nothing it
+// committed and the file stays consistent (WAL); the modes differ on power loss or an
+// OS crash.
+enum class SyncMode {
+  // synchronous=NORMAL: commits are synced at WAL checkpoints, not one by one, so a
+  // power loss may roll back the latest commits (the node then restarts at an older
+  // head or finalized checkpoint and syncs the rest from peers). No fsync per block.
+  kNormal,
+  // synchronous=FULL: each commit is synced to the WAL before it returns; what was
+  // committed survives a power loss. One fsync per stored block.
+  kFull,
+};
+
+struct ChainDbOptions {
+  SyncMode sync = SyncMode::kNormal;
+  // The SQLite VFS to open the file with, by its registered name (empty: SQLite's
+  // default). Tests register a fault-injecting one.
+  std::string vfs;
+};
+
 class ChainDb {
  public:
   // Opens (creating if needed) the database in `data_dir` (created if missing).
   // FailedPrecondition when another process holds the directory.
-  static absl::StatusOr<std::unique_ptr<ChainDb>> Open(const std::string& data_dir);
+  static absl::StatusOr<std::unique_ptr<ChainDb>> Open(const std::string& data_dir,
+                                                       const ChainDbOptions& options = {});
   ~ChainDb();
   ChainDb(const ChainDb&) = delete;
   ChainDb& operator=(const ChainDb&) = delete;

@@ -1512,18 +1512,36 @@ static void test_xmss_unknown_scheme(void) {
 /* 10. Versioned config                                                      */
 /* ------------------------------------------------------------------------- */
 
-/* 1.0 is the first version of every versioned struct: a struct_size smaller than
- * this header's is refused; a larger one (a host built against a later 1.x header) is
- * accepted, the fields this library does not know ignored. */
+/* A struct_size smaller than the struct's ABI 1.0 size is refused; an older 1.x
+ * host's smaller struct is accepted with the fields it lacks at their defaults; a
+ * larger one (a host built against a later 1.x header) is accepted, the fields this
+ * library does not know ignored. beam_node_config gained storage_sync in 1.2; every
+ * other versioned struct is still its 1.0 self. */
 static void test_versioned_structs(const beam_buffer* genesis) {
   /* The config. */
   {
+    const size_t v1_0 = offsetof(beam_node_config, data_dir) + sizeof(const char*);
     beam_node_config c = base_config(genesis);
     beam_node* node = NULL;
-    c.struct_size = sizeof(beam_node_config) - 1;
+    c.struct_size = v1_0 - 1;
     CHECK_STATUS(beam_node_create(&c, &node), BEAM_ERR_INVALID_ARGUMENT);
     CHECK(node == NULL);
     CHECK(strstr(beam_last_error(), "struct_size") != NULL);
+    /* A 1.0/1.1 host's config ends at data_dir: storage_sync (garbage here) is unread. */
+    c.struct_size = v1_0;
+    c.storage_sync = (beam_storage_sync)77;
+    CHECK_OK(beam_node_create(&c, &node));
+    beam_node_destroy(node);
+    node = NULL;
+    /* This header's config: an unknown storage_sync is refused, FULL accepted. */
+    c.struct_size = sizeof c;
+    CHECK_STATUS(beam_node_create(&c, &node), BEAM_ERR_INVALID_ARGUMENT);
+    CHECK(node == NULL);
+    CHECK(strstr(beam_last_error(), "storage_sync") != NULL);
+    c.storage_sync = BEAM_STORAGE_SYNC_FULL;
+    CHECK_OK(beam_node_create(&c, &node));
+    beam_node_destroy(node);
+    node = NULL;
     /* A later header's larger config: its extra fields (zero here) go unread. */
     struct {
       beam_node_config v1;

@@ -107,6 +107,7 @@ class Node extends EventEmitter {
   //   validatorIndices?: number[], isAggregator?: bool, chainWorker?: bool (true),
   //   xmssScheme?: XMSS_TEST | XMSS_PROD, requestTimeoutMs?, rangeSyncBatch?,
   //   dataDir?: string (SQLite storage; memory when absent),
+  //   storageSync?: 'normal' (default) | 'full' (fsync per stored block; see beam_storage_sync),
   //   clock?: 'host' (call tick) | 'system' (the library ticks from the system clock),
   //   logLevel?: 0 (none) .. LogLevel.DEBUG }
   // Aggregate proofs are the spec's placeholders (mocked mode).

@@ -229,6 +229,13 @@ napi_value Create(napi_env env, napi_callback_info info) {
     if (!GetString(env, dir, "dataDir", &data_dir)) return nullptr;
     config.data_dir = data_dir.c_str();
   }
+  std::string storage_sync = "normal";
+  napi_value sync_value = GetProperty(env, cfg, "storageSync");
+  if (!IsNullish(env, sync_value) && !GetString(env, sync_value, "storageSync", &storage_sync)) return nullptr;
+  if (storage_sync != "normal" && storage_sync != "full") {
+    return ThrowRange(env, "storageSync must be 'normal' or 'full'"), nullptr;
+  }
+  config.storage_sync = storage_sync == "full" ? BEAM_STORAGE_SYNC_FULL : BEAM_STORAGE_SYNC_NORMAL;
   std::string clock_kind = "host";
   napi_value clock_value = GetProperty(env, cfg, "clock");
   if (!IsNullish(env, clock_value) && !GetString(env, clock_value, "clock", &clock_kind)) return nullptr;

@@ -157,7 +157,7 @@ test('the system clock ticks the node by itself', async () => {
   node.close();
 });
 
-test('storage: a data directory survives a restart', () => {
+test('storage: a data directory survives a restart (also reopened with storageSync full)', () => {
   const fs = require('node:fs');
   const os = require('node:os');
   const path = require('node:path');
@@ -170,9 +170,11 @@ test('storage: a data directory survives a restart', () => {
     const head = node.head();
     assert.equal(head.slot, 3);
     node.close();
-    node = new beam.Node({ anchorState: state, dataDir: dir, chainWorker: false });
+    node = new beam.Node({ anchorState: state, dataDir: dir, chainWorker: false, storageSync: 'full' });
     assert.deepEqual(node.head(), head);
     node.close();
+    assert.throws(() => new beam.Node({ anchorState: state, dataDir: dir, storageSync: 'fast' }),
+                  /storageSync must be 'normal' or 'full'/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -24,7 +24,8 @@ from .api import ApiResponse, api_handle
 from .borrow import StateBorrow
 from .constants import (INTERVALS_PER_SLOT, MAX_ERROR_MESSAGE_SIZE, MAX_PAYLOAD_SIZE, MESSAGE_ID_LEN,
                         MS_PER_INTERVAL, MS_PER_SLOT, PUBLIC_KEY_SIZE, ROOT_SIZE, VARINT_MAX_LEN)
-from .enums import LogLevel, PeerAction, ProofMode, ReqProtocol, RespCode, SszType, Status, TopicKind, XmssScheme
+from .enums import (LogLevel, PeerAction, ProofMode, ReqProtocol, RespCode, SszType, Status, StorageSync, TopicKind,
+                    XmssScheme)
 from .errors import (BeamError, CallbackError, ClosedError, DecodeError, FailedPrecondition, InternalError,
                      InvalidArgument, InvalidProof, NotFound, Rejected, ResourceExhausted, Unavailable,
                      UnsupportedError, check, error_for_status, status_string)
@@ -40,7 +41,7 @@ __all__ = [
     "FailedPrecondition", "ResourceExhausted", "InternalError", "ClosedError", "LibraryNotFoundError",
     "UnsupportedError", "CallbackError", "InvalidProof", "check", "error_for_status", "status_string",
     # enums and records
-    "Status", "SszType", "TopicKind", "XmssScheme", "ProofMode", "ReqProtocol", "RespCode", "PeerAction",
+    "Status", "SszType", "TopicKind", "XmssScheme", "ProofMode", "StorageSync", "ReqProtocol", "RespCode", "PeerAction",
     "LogLevel", "Checkpoint", "NodeHealth", "ProofWithKeys", "RawSignature", "MessageComponent", "MergeComponent",
     # handles
     "Node", "StateBorrow", "XmssKey", "LockedMap", "BlockCache",

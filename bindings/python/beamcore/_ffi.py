@@ -46,7 +46,7 @@ BEAM_RESP_RESOURCE_UNAVAILABLE = 3
 
 # ---- beamcore.h ---------------------------------------------------------------------
 
-# beam_peer_action, beam_log_level, beam_xmss_scheme, beam_proof_mode.
+# beam_peer_action, beam_log_level, beam_xmss_scheme, beam_proof_mode, beam_storage_sync.
 BEAM_PEER_FATAL = 1
 BEAM_PEER_LOW_TOLERANCE = 2
 BEAM_PEER_MID_TOLERANCE = 3
@@ -59,6 +59,8 @@ BEAM_XMSS_TEST = 0
 BEAM_XMSS_PROD = 1
 BEAM_PROOFS_MOCKED = 0
 BEAM_PROOFS_HOST = 1
+BEAM_STORAGE_SYNC_NORMAL = 0
+BEAM_STORAGE_SYNC_FULL = 1
 BEAM_XMSS_PUBLIC_KEY_SIZE = 52
 
 # ---- wire.h -----------------------------------------------------------------------
@@ -194,6 +196,7 @@ class BeamNodeConfig(ctypes.Structure):
         ("request_timeout_ms", ctypes.c_uint32),
         ("range_sync_batch", ctypes.c_uint32),
         ("data_dir", ctypes.c_char_p),
+        ("storage_sync", c_enum),  # ABI 1.2
     ]
 
 

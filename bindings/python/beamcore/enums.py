@@ -48,6 +48,11 @@ class ProofMode(enum.IntEnum):
     HOST = _ffi.BEAM_PROOFS_HOST      # the host's prover and verifier (Node's `crypto`)
 
 
+class StorageSync(enum.IntEnum):
+    NORMAL = _ffi.BEAM_STORAGE_SYNC_NORMAL  # synced at WAL checkpoints; a power loss may roll back the latest blocks
+    FULL = _ffi.BEAM_STORAGE_SYNC_FULL      # every stored block synced before it counts (one fsync per block)
+
+
 class ReqProtocol(enum.IntEnum):
     STATUS = _ffi.BEAM_REQ_STATUS                    # Status, answered by a Status
     BLOCKS_BY_ROOT = _ffi.BEAM_REQ_BLOCKS_BY_ROOT    # BlocksByRootRequest, answered by SignedBlocks

@@ -9,7 +9,7 @@ from ._handle import Closable
 from ._util import as_bytes, as_enum, as_i32, as_path, as_peer_id, as_root, as_u32, as_u64, take_buffer
 from .api import api_handle
 from .borrow import StateBorrow
-from .enums import LogLevel, ProofMode, ReqProtocol, RespCode, TopicKind, XmssScheme
+from .enums import LogLevel, ProofMode, ReqProtocol, RespCode, StorageSync, TopicKind, XmssScheme
 from .errors import check
 from .records import Checkpoint, NodeHealth
 
@@ -45,6 +45,9 @@ class Node(Closable):
     data_dir:           None (memory only), or a directory (str, bytes or os.PathLike)
                         for the node's SQLite database, created if missing; reopening
                         resumes from it. One node at a time per directory.
+    storage_sync:       StorageSync.NORMAL (default: synced at WAL checkpoints; a power
+                        loss may roll back the latest blocks) or StorageSync.FULL (each
+                        stored block synced before it counts; one fsync per block)
 
     Callbacks run on the node's threads or on the thread calling into the node; they must
     not block for long and must not call this node (that raises RuntimeError inside the
@@ -61,7 +64,7 @@ class Node(Closable):
     def __init__(self, anchor_state, anchor_block=None, *, validator_indices=(), is_aggregator=False,
                  chain_worker=True, xmss_scheme=XmssScheme.TEST, network=None, proof_mode=None, crypto=None,
                  clock=None, log=None, log_level=LogLevel.INFO, request_timeout_ms=0, range_sync_batch=0,
-                 data_dir=None):
+                 data_dir=None, storage_sync=StorageSync.NORMAL):
         anchor_state = as_bytes("anchor_state", anchor_state)
         if anchor_block is not None:
             anchor_block = as_bytes("anchor_block", anchor_block)
@@ -84,6 +87,7 @@ class Node(Closable):
         request_timeout_ms = as_u32("request_timeout_ms", request_timeout_ms)
         range_sync_batch = as_u32("range_sync_batch", range_sync_batch)
         c_data_dir = as_path("data_dir", data_dir) if data_dir is not None else None
+        storage_sync = as_enum(StorageSync, "storage_sync", storage_sync)
 
         handle = self._new_handle()
         self._errors = CallbackErrors("Node")
@@ -102,6 +106,7 @@ class Node(Closable):
         config.request_timeout_ms = request_timeout_ms
         config.range_sync_batch = range_sync_batch
         config.data_dir = c_data_dir
+        config.storage_sync = storage_sync
         callbacks = HostCallbacks(handle, self._errors)
         if network is not None:
             config.network = ctypes.pointer(callbacks.network(network))

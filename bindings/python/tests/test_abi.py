@@ -42,6 +42,10 @@ INIT_FUNCTIONS = {
     "beam_api_response": "beam_api_response_init",
     "beam_node_health": "beam_node_health_init",
 }
+# The ABI 1.0 size of structs a later 1.x appended fields to (the rest: the whole struct).
+FIRST_SIZES = {
+    "beam_node_config": _ffi.BeamNodeConfig.storage_sync.offset,  # 1.2 appended storage_sync
+}
 # Opaque handle types: passed as c_void_p.
 OPAQUE = {"beam_node", "beam_state_borrow", "beam_xmss_key", "beam_bytes_sink", "beam_locked_map",
           "beam_block_cache"}
@@ -268,8 +272,12 @@ class StructSizeTest(unittest.TestCase):
                 self.assertEqual(ctypes.c_size_t.from_buffer(scratch).value, size)
                 # Zeroed up to the size, nothing written after it.
                 self.assertEqual(bytes(scratch[size:]), b"\xab" * (1024 - size))
-                # One byte less is below 1.0's size: refused, nothing written.
-                scratch, status = self.init_into_scratch(name, size - 1)
+                # 1.0's size is accepted; one byte less is refused, nothing written.
+                first = FIRST_SIZES.get(name, size)
+                scratch, status = self.init_into_scratch(name, first)
+                self.assertEqual(status, beamcore.Status.OK)
+                self.assertEqual(bytes(scratch[first:]), b"\xab" * (1024 - first))
+                scratch, status = self.init_into_scratch(name, first - 1)
                 self.assertEqual(status, beamcore.Status.INVALID_ARGUMENT)
                 self.assertEqual(bytes(scratch), b"\xab" * 1024)
 
@@ -328,10 +336,28 @@ class StructSizeTest(unittest.TestCase):
         config = _ffi.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
         config.anchor_state_ssz, config.anchor_state_len = g, len(g)
         out = ctypes.c_void_p()
-        config.struct_size -= ctypes.sizeof(ctypes.c_void_p)  # the config without data_dir
+        config.struct_size = _ffi.BeamNodeConfig.data_dir.offset  # the config without data_dir
         with self.assertRaises(beamcore.InvalidArgument) as cm:
             beamcore.check(beamcore.lib().beam_node_create(ctypes.byref(config), ctypes.byref(out)))
         self.assertIn("struct_size", cm.exception.message)
+        self.assertIsNone(out.value)
+
+    def test_a_1_1_config_gets_normal_sync_and_an_unknown_sync_is_refused(self):
+        g = support.genesis()
+        lib = beamcore.lib()
+        config = _ffi.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
+        config.anchor_state_ssz, config.anchor_state_len = g, len(g)
+        config.chain_worker = 0
+        config.storage_sync = 77  # beyond a 1.1 host's struct: never read
+        config.struct_size = _ffi.BeamNodeConfig.storage_sync.offset
+        out = ctypes.c_void_p()
+        beamcore.check(lib.beam_node_create(ctypes.byref(config), ctypes.byref(out)))
+        lib.beam_node_destroy(out)
+        config.struct_size = ctypes.sizeof(config)
+        out = ctypes.c_void_p()
+        with self.assertRaises(beamcore.InvalidArgument) as cm:
+            beamcore.check(lib.beam_node_create(ctypes.byref(config), ctypes.byref(out)))
+        self.assertIn("storage_sync", cm.exception.message)
         self.assertIsNone(out.value)
 
 

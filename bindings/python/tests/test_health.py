@@ -49,9 +49,23 @@ class DataDirTest(unittest.TestCase):
             with beamcore.Node(genesis(), chain_worker=False) as memory_only:
                 self.assertEqual(memory_only.head().slot, 0)
 
+    def test_full_sync_stores_and_resumes_alike(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with beamcore.Node(genesis(), validator_indices=range(4), chain_worker=False, data_dir=tmp,
+                               storage_sync=beamcore.StorageSync.FULL) as node:
+                node.produce_block(1, proposer_of(1))
+                node.tick(slot_end(1))
+                head = node.head()
+            with beamcore.Node(genesis(), chain_worker=False, data_dir=tmp, storage_sync=beamcore.StorageSync.NORMAL) as node:
+                self.assertEqual(node.head(), head)
+
     def test_python_checks(self):
         with self.assertRaises(ValueError):
             beamcore.Node(genesis(), data_dir="/tmp/a\0b")
+        with self.assertRaises(TypeError):
+            beamcore.Node(genesis(), storage_sync="full")
+        with self.assertRaises(ValueError):
+            beamcore.Node(genesis(), storage_sync=7)
         with self.assertRaises(TypeError):
             beamcore.Node(genesis(), data_dir=5)
 

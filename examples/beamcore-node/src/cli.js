@@ -1,7 +1,7 @@
 // The command line, compatible with the reference node's (leanSpec cli/args.py) so
 // devnet tooling can start either: --genesis, --bootnode (repeatable), --listen,
 // --checkpoint-sync-url, --validator-keys, --node-id, --is-aggregator, --api-port,
-// -v/--verbose, --no-color; plus our own --data-dir, --node-key, --fork-digest,
+// -v/--verbose, --no-color; plus our own --data-dir, --storage-sync, --node-key, --fork-digest,
 // --slots (stop after a slot, for scripted runs), --log-level.
 export const USAGE = `usage: beamcore-node --genesis config.yaml [options]
 
@@ -18,6 +18,8 @@ export const USAGE = `usage: beamcore-node --genesis config.yaml [options]
   --api-host HOST             address for the API (default 127.0.0.1)
   --checkpoint-sync-url URL   start from a peer's finalized state (GET URL/lean/v0/states/finalized)
   --data-dir DIR              SQLite storage; a restart resumes from it (default: memory only)
+  --storage-sync MODE         normal (default: synced at WAL checkpoints; a power loss may
+                              roll back the latest blocks) | full (fsync per stored block)
   --fork-digest HEX           gossip topic digest (default 12345678, the reference node's)
   --slots N                   exit after slot N (0: run until killed)
   --log-level LEVEL           error | warn | info | debug (default info; -v: debug)
@@ -31,7 +33,7 @@ export function parseArgs(argv) {
   const o = {
     genesis: null, validatorKeys: null, nodeId: 'lean_spec_0', nodeKey: null,
     listen: '/ip4/0.0.0.0/udp/9001/quic-v1', bootnodes: [], isAggregator: false, apiPort: 5052,
-    apiHost: '127.0.0.1', checkpointSyncUrl: null, dataDir: null, forkDigest: '12345678', slots: 0,
+    apiHost: '127.0.0.1', checkpointSyncUrl: null, dataDir: null, storageSync: 'normal', forkDigest: '12345678', slots: 0,
     logLevel: 'info', help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -60,6 +62,7 @@ export function parseArgs(argv) {
       case '--api-host': o.apiHost = next(); break;
       case '--checkpoint-sync-url': o.checkpointSyncUrl = next(); break;
       case '--data-dir': o.dataDir = next(); break;
+      case '--storage-sync': o.storageSync = syncMode(next()); break;
       case '--fork-digest': o.forkDigest = digest(next()); break;
       case '--slots': o.slots = count(next(), arg); break;
       case '--log-level': o.logLevel = level(next()); break;
@@ -90,6 +93,11 @@ function digest(v) {
   const hex = v.replace(/^0x/i, '');
   if (!/^[0-9a-f]{8}$/i.test(hex)) throw new Error(`--fork-digest: expected 8 hex characters (4 bytes): ${v}`);
   return hex.toLowerCase();
+}
+
+function syncMode(v) {
+  if (v !== 'normal' && v !== 'full') throw new Error(`--storage-sync: normal or full: ${v}`);
+  return v;
 }
 
 function level(v) {

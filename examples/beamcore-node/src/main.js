@@ -90,6 +90,7 @@ export async function main(argv) {
     validatorIndices: keys.map((k) => k.index),
     isAggregator: o.isAggregator,
     dataDir: o.dataDir,
+    storageSync: o.storageSync,
     clock: 'host',
     logLevel: libraryLevel(o.logLevel),
   });

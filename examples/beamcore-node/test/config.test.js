@@ -41,6 +41,8 @@ test('command line: the reference node\'s options, both --opt value and --opt=va
   assert.equal(d.forkDigest, '12345678')
   assert.equal(d.nodeId, 'lean_spec_0')
   assert.equal(d.listen, '/ip4/0.0.0.0/udp/9001/quic-v1')
+  assert.equal(d.storageSync, 'normal')
+  assert.equal(parseArgs(['--genesis', 'c.yaml', '--storage-sync', 'full']).storageSync, 'full')
   assert.equal(parseArgs(['--help']).help, true)
 })
 
@@ -54,6 +56,7 @@ test('command line: bad input is refused with the option named', () => {
     [['--genesis', 'c', '--fork-digest', '1234567g'], /--fork-digest: expected 8 hex/],
     [['--genesis', 'c', '--slots', '-1'], /--slots: not a non-negative integer/],
     [['--genesis', 'c', '--log-level', 'loud'], /--log-level/],
+    [['--genesis', 'c', '--storage-sync', 'fast'], /--storage-sync: normal or full/],
     [['--genesis', 'c', '--is-aggregator=yes'], /--is-aggregator takes no value/],
     [['--genesis', 'c', '--frobnicate'], /unknown argument --frobnicate/]
   ]
