@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "byzantine.h"
+
 namespace devnet {
 namespace {
 
@@ -83,10 +85,22 @@ bool DevnetNode::Deliver(const Message& m, const std::string& from_name) {
       status = beam_node_on_gossip(node_, static_cast<beam_topic_kind>(m.topic_or_protocol), data, m.bytes.size(),
                                    from_name.c_str());
       break;
-    case MessageKind::kRequest:
+    case MessageKind::kRequest: {
+      const uint64_t id = (static_cast<uint64_t>(m.from) << kAskerShift) | m.request_id;
+      if (hostile_ & kSilent) {
+        requests_dropped_.fetch_add(1, std::memory_order_relaxed);  // never answered
+        return true;
+      }
+      const bool blocks = m.topic_or_protocol == BEAM_REQ_BLOCKS_BY_ROOT ||
+                          m.topic_or_protocol == BEAM_REQ_BLOCKS_BY_RANGE;
+      if ((hostile_ & kWrongBlocks) && blocks) {
+        std::lock_guard<std::mutex> lock(block_requests_mu_);
+        block_requests_.insert(id);
+      }
       status = beam_node_on_request(node_, from_name.c_str(), static_cast<beam_req_protocol>(m.topic_or_protocol),
-                                    data, m.bytes.size(), (static_cast<uint64_t>(m.from) << kAskerShift) | m.request_id);
+                                    data, m.bytes.size(), id);
       break;
+    }
     case MessageKind::kChunk:
       status = beam_node_on_response_chunk(node_, m.request_id, data, m.bytes.size());
       break;
@@ -152,12 +166,31 @@ void DevnetNode::OnSendRequest(const char* peer_id, beam_req_protocol protocol, 
 
 void DevnetNode::OnSendChunk(uint64_t request_id, const uint8_t* ssz, size_t len, void* user_data) {
   auto* self = static_cast<DevnetNode*>(user_data);
+  if (self->hostile_ & kWrongBlocks) {
+    bool corrupt = false;
+    {
+      std::lock_guard<std::mutex> lock(self->block_requests_mu_);
+      corrupt = self->block_requests_.count(request_id) != 0;
+    }
+    if (corrupt) {
+      // Another block than the one asked for (its state root changed, so its root too).
+      const std::vector<uint8_t> wrong = WithFlippedStateRoot(std::vector<uint8_t>(ssz, ssz + len));
+      self->chunks_corrupted_.fetch_add(1, std::memory_order_relaxed);
+      self->network_->Send(MessageKind::kChunk, self->index_, static_cast<int>(request_id >> kAskerShift), 0,
+                           request_id & kIdMask, 0, wrong.data(), wrong.size());
+      return;
+    }
+  }
   self->network_->Send(MessageKind::kChunk, self->index_, static_cast<int>(request_id >> kAskerShift), 0,
                        request_id & kIdMask, 0, ssz, len);
 }
 
 void DevnetNode::OnSendEnd(uint64_t request_id, int32_t result, void* user_data) {
   auto* self = static_cast<DevnetNode*>(user_data);
+  if (self->hostile_ & kWrongBlocks) {
+    std::lock_guard<std::mutex> lock(self->block_requests_mu_);
+    self->block_requests_.erase(request_id);
+  }
   self->network_->Send(MessageKind::kEnd, self->index_, static_cast<int>(request_id >> kAskerShift), 0,
                        request_id & kIdMask, result, nullptr, 0);
 }
@@ -171,8 +204,11 @@ void DevnetNode::OnLog(beam_log_level level, const char* message, void* user_dat
                static_cast<unsigned long long>(ms / 4000), static_cast<unsigned long long>(ms % 4000 / 800), message);
 }
 
-void DevnetNode::OnReportPeer(const char*, beam_peer_action, const char*, void* user_data) {
-  ++static_cast<DevnetNode*>(user_data)->peer_reports_;
+void DevnetNode::OnReportPeer(const char* peer_id, beam_peer_action, const char*, void* user_data) {
+  auto* self = static_cast<DevnetNode*>(user_data);
+  ++self->peer_reports_;
+  const int offender = NodeIndex(peer_id);
+  if (offender >= 0 && offender < kMaxNodes) ++self->reports_against_[static_cast<size_t>(offender)];
 }
 
 }  // namespace devnet

@@ -6,7 +6,10 @@
 
 #include <beamcore/beamcore.h>
 
+#include <array>
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,11 @@ class DevnetNode {
   bool Start(const std::vector<uint8_t>& genesis, std::string* error);
   void Stop();
   bool running() const { return node_ != nullptr; }
+
+  // A hostile node's host (byzantine.h): with kSilent it drops every request, with
+  // kWrongBlocks it answers block requests with other blocks. Set before Start().
+  void SetHostile(uint32_t behaviours) { hostile_ = behaviours; }
+  uint32_t hostile() const { return hostile_; }
 
   beam_node* node() const { return node_; }
   int index() const { return index_; }
@@ -56,6 +64,12 @@ class DevnetNode {
   // Messages from the network the node refused (rejected gossip, late answers): normal life.
   uint64_t refused_deliveries() const { return refused_deliveries_.load(); }
   uint64_t peer_reports() const { return peer_reports_.load(); }
+  // Reports this node made against node `offender` (report_peer).
+  uint64_t reports_against(int offender) const {
+    return offender >= 0 && offender < kMaxNodes ? reports_against_[static_cast<size_t>(offender)].load() : 0;
+  }
+  uint64_t requests_dropped() const { return requests_dropped_.load(); }
+  uint64_t chunks_corrupted() const { return chunks_corrupted_.load(); }
   uint64_t requests_sent(int protocol) const { return requests_sent_[protocol].load(); }
 
  private:
@@ -77,7 +91,14 @@ class DevnetNode {
   const bool aggregator_;
   const beam_crypto_vtable* const host_crypto_;
   const int log_level_;
+  uint32_t hostile_ = 0;
   beam_node* node_ = nullptr;
+  static constexpr int kMaxNodes = 64;
+  std::array<std::atomic<uint64_t>, kMaxNodes> reports_against_{};
+  std::atomic<uint64_t> requests_dropped_{0};
+  std::atomic<uint64_t> chunks_corrupted_{0};
+  std::mutex block_requests_mu_;
+  std::set<uint64_t> block_requests_;  // kWrongBlocks: ids of block requests being answered
   std::atomic<uint64_t> api_errors_{0};
   std::atomic<uint64_t> refused_deliveries_{0};
   std::atomic<uint64_t> peer_reports_{0};

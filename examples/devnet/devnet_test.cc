@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "byzantine.h"
 #include "devnet_node.h"
 #include "liveness.h"
 #include "options.h"
@@ -261,6 +262,92 @@ TEST(DevnetNodeTest, FailedHostCallsCountAsApiErrorsRefusedDeliveriesDoNot) {
   node.Stop();
   node.Tick(6);  // a stopped node is skipped, not an error
   EXPECT_EQ(node.api_errors(), 1u);
+}
+
+// ---- Hostile nodes (byzantine.h) ----
+
+TEST(ByzantineTest, BehavioursParseByNameOrAll) {
+  uint32_t mask = 0;
+  EXPECT_TRUE(ParseBehaviours("all", &mask));
+  EXPECT_EQ(mask, kAllBehaviours);
+  EXPECT_TRUE(ParseBehaviours("junk,silent", &mask));
+  EXPECT_EQ(mask, kJunkVotes | kSilent);
+  EXPECT_EQ(BehaviourNames(mask), "junk,silent");
+  EXPECT_FALSE(ParseBehaviours("junk,polite", &mask));
+  EXPECT_FALSE(ParseBehaviours("", &mask));
+}
+
+// The end-of-run check: a hostile node that sent what honest nodes can prove invalid
+// must have been reported; one that sent nothing of the kind need not be.
+TEST(ByzantineTest, AnUnreportedHostileNodeFailsTheRun) {
+  EXPECT_EQ(CheckReported(0, 10, 1), "");
+  EXPECT_EQ(CheckReported(0, 0, 0), "");
+  const std::string why = CheckReported(2, 10, 0);
+  EXPECT_NE(why.find("hostile node2"), std::string::npos) << why;
+  EXPECT_NE(why.find("never reported"), std::string::npos) << why;
+}
+
+// The byte edits make what they promise: a block with another root that an honest node
+// refuses (its state root is wrong), and a vote whose signature no longer verifies.
+TEST(ByzantineTest, EditedBlocksAndVotesAreRefused) {
+  uint8_t seed[32] = {7};
+  beam_xmss_key* key = nullptr;
+  ASSERT_EQ(beam_xmss_key_generate(BEAM_XMSS_TEST, seed, 0, 64, &key), BEAM_OK);
+  std::vector<uint8_t> pks(4 * BEAM_XMSS_PUBLIC_KEY_SIZE, 0);
+  ASSERT_EQ(beam_xmss_key_public(key, pks.data()), BEAM_OK);  // validator 0's attestation key
+  beam_buffer genesis{nullptr, 0};
+  ASSERT_EQ(beam_genesis_state(0, pks.data(), pks.data(), 4, &genesis), BEAM_OK);
+  const std::vector<uint8_t> genesis_bytes(genesis.data, genesis.data + genesis.len);
+  beam_buffer_free(&genesis);
+
+  beam_node* producer = nullptr;
+  beam_node* honest = nullptr;
+  for (beam_node** n : {&producer, &honest}) {
+    beam_node_config config = BEAM_NODE_CONFIG_INIT;
+    config.anchor_state_ssz = genesis_bytes.data();
+    config.anchor_state_len = genesis_bytes.size();
+    config.chain_worker = 0;
+    ASSERT_EQ(beam_node_create(&config, n), BEAM_OK) << beam_last_error();
+    ASSERT_EQ(beam_node_tick(*n, 5), BEAM_OK);
+  }
+  beam_buffer block{nullptr, 0};
+  ASSERT_EQ(beam_node_produce_block(producer, 1, 1, &block), BEAM_OK) << beam_last_error();
+  const std::vector<uint8_t> good(block.data, block.data + block.len);
+  beam_buffer_free(&block);
+
+  const std::vector<uint8_t> bad = WithFlippedStateRoot(good);
+  uint8_t good_root[32], bad_root[32];
+  ASSERT_EQ(beam_block_root(good.data(), good.size(), good_root), BEAM_OK);
+  ASSERT_EQ(beam_block_root(bad.data(), bad.size(), bad_root), BEAM_OK);
+  EXPECT_NE(std::memcmp(good_root, bad_root, 32), 0);
+  EXPECT_NE(beam_node_on_gossip(honest, BEAM_TOPIC_BLOCK, bad.data(), bad.size(), "node9"), BEAM_OK);
+  EXPECT_NE(beam_node_on_gossip(honest, BEAM_TOPIC_BLOCK, WithSlot(good, 1001).data(), good.size(), "node9"), BEAM_OK);
+  EXPECT_EQ(beam_node_on_gossip(honest, BEAM_TOPIC_BLOCK, good.data(), good.size(), "node9"), BEAM_OK)
+      << beam_last_error();
+
+  beam_buffer data{nullptr, 0}, vote{nullptr, 0};
+  ASSERT_EQ(beam_node_produce_attestation_data(producer, 1, &data), BEAM_OK);
+  ASSERT_EQ(beam_attestation_sign(key, 0, data.data, data.len, &vote), BEAM_OK);
+  const std::vector<uint8_t> signed_vote(vote.data, vote.data + vote.len);
+  beam_buffer_free(&vote);
+  uint8_t message[32];
+  ASSERT_EQ(beam_hash_tree_root(BEAM_SSZ_ATTESTATION_DATA, data.data, data.len, message), BEAM_OK);
+  beam_buffer_free(&data);
+  constexpr size_t kSignatureAt = 8 + 128;
+  ASSERT_EQ(beam_xmss_verify(BEAM_XMSS_TEST, pks.data(), 1, message, signed_vote.data() + kSignatureAt,
+                             signed_vote.size() - kSignatureAt),
+            BEAM_OK);
+  for (uint32_t which : {0u, 10u, 80u, 102u}) {
+    const std::vector<uint8_t> broken = WithBrokenSignature(signed_vote, 0, which, 0x5a);
+    ASSERT_EQ(broken.size(), signed_vote.size());
+    EXPECT_EQ(beam_xmss_verify(BEAM_XMSS_TEST, pks.data(), 1, message, broken.data() + kSignatureAt,
+                               broken.size() - kSignatureAt),
+              BEAM_ERR_REJECTED)
+        << which;
+  }
+  beam_node_destroy(producer);
+  beam_node_destroy(honest);
+  beam_xmss_key_destroy(key);
 }
 
 }  // namespace

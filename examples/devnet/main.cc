@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "api_server.h"
+#include "byzantine.h"
 #include "demo_crypto.h"
 #include "devnet_node.h"
 #include "liveness.h"
@@ -91,6 +92,8 @@ double PeakRssMiB() {
 
 std::vector<Fault> FaultsOf(const Options& o) {
   std::vector<Fault> faults;
+  // Hostile nodes are not a window: they stay for the whole run and are checked by the
+  // end-of-run criteria (honest nodes live, hostile ones reported).
   for (const Partition& p : o.partitions) faults.push_back(Fault{"partition " + p.spec, p.from_slot, p.to_slot});
   if (o.restart_at) {
     faults.push_back(Fault{"node" + std::to_string(o.nodes - 1) + " down for a restart", *o.restart_at, *o.restart_at + 2});
@@ -109,6 +112,7 @@ class Devnet {
       : o_(std::move(options)), net_(o_, o_.nodes), monitor_(FaultsOf(o_), o_.max_finality_lag) {}
   ~Devnet() {
     servers_.clear();
+    actors_.clear();
     nodes_.clear();
     for (Validator& v : validators_) beam_xmss_key_destroy(v.attestation_key);
   }
@@ -125,6 +129,10 @@ class Devnet {
   void Attest(uint64_t slot);
   std::vector<NodeView> Views() const;
   void Report(uint64_t slot, const std::vector<NodeView>& views);
+  bool Hostile(int node) const { return node < o_.byzantine; }  // the first K: --restart-at takes the last
+  ByzantineActor* ActorOf(int node) const { return actors_.empty() ? nullptr : actors_[static_cast<size_t>(node)].get(); }
+  // A hostile node's flood straight into every honest node (no network queue).
+  void FloodHonest(int from, beam_topic_kind topic, const std::vector<uint8_t>& bytes);
   int Verdict();
 
   Options o_;
@@ -135,6 +143,8 @@ class Devnet {
   std::vector<std::unique_ptr<DevnetNode>> nodes_;
   std::vector<std::unique_ptr<ServedNode>> served_;
   std::vector<std::unique_ptr<ApiServer>> servers_;
+  std::vector<std::unique_ptr<ByzantineActor>> actors_;  // by node; null for honest ones
+  uint64_t flooded_ = 0;
   beam_crypto_vtable demo_crypto_{};
   Clock::time_point start_;
   double last_report_s_ = 0;
@@ -206,6 +216,7 @@ bool Devnet::Setup() {
     nodes_.push_back(std::make_unique<DevnetNode>(i, &net_, o_.data_dir + "/node" + std::to_string(i), mine,
                                                   /*aggregator=*/true,
                                                   o_.proofs == "host" ? &demo_crypto_ : nullptr, o_.log_level));
+    if (Hostile(i)) nodes_.back()->SetHostile(o_.behaviours);
     std::string error;
     if (!nodes_.back()->Start(genesis_, &error)) {
       std::fprintf(stderr, "%s\n", error.c_str());
@@ -222,9 +233,39 @@ bool Devnet::Setup() {
       if (!o_.json) std::printf("node%d: lean API on http://127.0.0.1:%d/lean/v0/health\n", i, o_.http_base_port + i);
     }
   }
+  actors_.resize(static_cast<size_t>(o_.nodes));
+  for (int i = 0; i < o_.byzantine; ++i) {
+    actors_[static_cast<size_t>(i)] = std::make_unique<ByzantineActor>(
+        o_.behaviours, static_cast<uint64_t>(o_.validators), o_.junk_per_slot, o_.seed * 1000 + static_cast<uint64_t>(i),
+        [this, i](beam_topic_kind topic, const std::vector<uint8_t>& bytes) {
+          net_.Publish(i, static_cast<int>(topic), bytes.data(), bytes.size());
+        },
+        [this, i](beam_topic_kind topic, const std::vector<uint8_t>& bytes) { FloodHonest(i, topic, bytes); });
+    std::string error;
+    if (!actors_[static_cast<size_t>(i)]->Start(genesis_, nodes_[static_cast<size_t>(i)]->validators(), &error)) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return false;
+    }
+  }
   for (int i = 0; i < o_.nodes; ++i) ConnectAll(i);
   net_.Heartbeat();
   return true;
+}
+
+void Devnet::FloodHonest(int from, beam_topic_kind topic, const std::vector<uint8_t>& bytes) {
+  Message m;
+  m.kind = MessageKind::kGossip;
+  m.from = from;
+  m.topic_or_protocol = static_cast<int>(topic);
+  m.bytes = bytes;
+  for (int j = 0; j < o_.nodes; ++j) {
+    if (Hostile(j) || !nodes_[static_cast<size_t>(j)]->running()) continue;
+    m.to = j;
+    nodes_[static_cast<size_t>(j)]->Deliver(m, NodeName(from));
+    // A paced flood: the chain workers drain it in steps of 256 per node, so it
+    // measures what the nodes keep, not how deep their queues may grow.
+    if (++flooded_ % 256 == 0) WaitIdle();
+  }
 }
 
 // Tells `node` and every running peer about each other.
@@ -252,6 +293,10 @@ void Devnet::DeliverUntil(uint64_t t_ms) {
       net_.SetNow(m->deliver_at_ms);
       const bool accepted = nodes_[static_cast<size_t>(m->to)]->Deliver(*m, NodeName(m->from));
       net_.Relay(*m, accepted);
+      if (ByzantineActor* actor = ActorOf(m->to); actor != nullptr && accepted && m->kind == MessageKind::kGossip) {
+        actor->Observe(static_cast<beam_topic_kind>(m->topic_or_protocol), m->bytes,
+                       m->deliver_at_ms / (kIntervalsPerSlot * kIntervalMs));
+      }
     }
     WaitIdle();
     if (!any) break;
@@ -262,6 +307,9 @@ void Devnet::DeliverUntil(uint64_t t_ms) {
 void Devnet::TickAll(uint64_t interval) {
   for (auto& n : nodes_) {
     n->Tick(interval);
+  }
+  for (auto& a : actors_) {
+    if (a != nullptr) a->Tick(interval);
   }
   WaitIdle();
 }
@@ -280,6 +328,11 @@ void Devnet::Propose(uint64_t slot) {
     return;
   }
   net_.Publish(home.index(), BEAM_TOPIC_BLOCK, block.data, block.len);
+  if (ByzantineActor* actor = ActorOf(home.index())) {
+    const std::vector<uint8_t> bytes(block.data, block.data + block.len);
+    actor->OnOwnBlock(slot, proposer, bytes);  // before the shadow sees this block
+    actor->Observe(BEAM_TOPIC_BLOCK, bytes, slot);
+  }
   beam_buffer_free(&block);
 }
 
@@ -292,6 +345,9 @@ void Devnet::Attest(uint64_t slot) {
         beam_attestation_sign(validators_[v].attestation_key, v, data.data, data.len, &vote) == BEAM_OK) {
       home.Gossip(BEAM_TOPIC_ATTESTATION, vote.data, vote.len);
       net_.Publish(home.index(), BEAM_TOPIC_ATTESTATION, vote.data, vote.len);
+      if (ByzantineActor* actor = ActorOf(home.index())) {
+        actor->Observe(BEAM_TOPIC_ATTESTATION, std::vector<uint8_t>(vote.data, vote.data + vote.len), slot);
+      }
     } else {
       ++failed_duties_;
     }
@@ -303,7 +359,8 @@ void Devnet::Attest(uint64_t slot) {
 std::vector<NodeView> Devnet::Views() const {
   std::vector<NodeView> views(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (!nodes_[i]->running()) continue;
+    // The pass criterion is about the honest nodes.
+    if (!nodes_[i]->running() || Hostile(static_cast<int>(i))) continue;
     const DevnetNode::ChainView view = nodes_[i]->View();
     views[i].running = true;
     views[i].head_slot = view.head.slot;
@@ -393,9 +450,70 @@ int Devnet::Verdict() {
   // A host call the devnet expected to succeed failed: the run is broken whatever finality did.
   uint64_t api_errors = 0;
   for (auto& n : nodes_) api_errors += n->api_errors();
-  const bool ok = verdict.ok && api_errors == 0;
-  const std::string reason =
+  bool ok = verdict.ok && api_errors == 0;
+  std::string reason =
       api_errors == 0 ? verdict.reason : std::to_string(api_errors) + " host API calls failed (see stderr)";
+  // Hostile nodes: each one whose behaviours an honest node can recognise must have
+  // been reported (report_peer) by at least one honest node.
+  std::vector<uint64_t> reported(nodes_.size(), 0);
+  uint64_t honest_reported = 0;
+  for (size_t j = 0; j < nodes_.size(); ++j) {
+    if (Hostile(static_cast<int>(j))) continue;
+    for (size_t h = 0; h < nodes_.size(); ++h) {
+      const uint64_t r = nodes_[j]->reports_against(static_cast<int>(h));
+      reported[h] += r;
+      if (!Hostile(static_cast<int>(h))) honest_reported += r;
+    }
+  }
+  for (int h = 0; h < o_.byzantine && ok; ++h) {
+    const DevnetNode& n = *nodes_[static_cast<size_t>(h)];
+    const uint64_t sent = actors_[static_cast<size_t>(h)]->stats().reportable() + n.chunks_corrupted() +
+                          n.requests_dropped();
+    const std::string why = CheckReported(h, sent, reported[static_cast<size_t>(h)]);
+    if (!why.empty()) {
+      ok = false;
+      reason = why;
+    }
+  }
+  const double peak_rss = PeakRssMiB();
+  if (o_.max_rss_mib > 0 && peak_rss > o_.max_rss_mib && ok) {
+    ok = false;
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "peak RSS %.1f MiB is above the bound of %.1f MiB", peak_rss, o_.max_rss_mib);
+    reason = buf;
+  }
+  for (int h = 0; h < o_.byzantine; ++h) {
+    const ByzantineStats& b = actors_[static_cast<size_t>(h)]->stats();
+    const DevnetNode& n = *nodes_[static_cast<size_t>(h)];
+    if (o_.json) {
+      std::printf("{\"event\":\"byzantine\",\"node\":%d,\"behaviours\":\"%s\",\"equivocations\":%llu,"
+                  "\"bad_signatures\":%llu,\"bad_state_roots\":%llu,\"future_blocks\":%llu,\"replays\":%llu,"
+                  "\"junk_votes\":%llu,\"undecodable\":%llu,\"oversized\":%llu,\"wrong_chunks\":%llu,"
+                  "\"requests_dropped\":%llu,\"reports_by_honest\":%llu}\n",
+                  h, BehaviourNames(o_.behaviours).c_str(), static_cast<unsigned long long>(b.equivocations),
+                  static_cast<unsigned long long>(b.bad_signatures), static_cast<unsigned long long>(b.bad_state_roots),
+                  static_cast<unsigned long long>(b.future_blocks), static_cast<unsigned long long>(b.replays),
+                  static_cast<unsigned long long>(b.junk_votes), static_cast<unsigned long long>(b.undecodable),
+                  static_cast<unsigned long long>(b.oversized), static_cast<unsigned long long>(n.chunks_corrupted()),
+                  static_cast<unsigned long long>(n.requests_dropped()),
+                  static_cast<unsigned long long>(reported[static_cast<size_t>(h)]));
+    } else {
+      std::printf("hostile node%d (%s): %llu equivocations (%llu slots without a second block), %llu bad signatures, "
+                  "%llu bad state roots, %llu future blocks, %llu replays, %llu junk votes, %llu undecodable, "
+                  "%llu oversized, %llu wrong blocks served, %llu requests dropped; reported %llu times by honest nodes\n",
+                  h, BehaviourNames(o_.behaviours).c_str(), static_cast<unsigned long long>(b.equivocations),
+                  static_cast<unsigned long long>(b.equivocation_same_block + b.equivocation_failed),
+                  static_cast<unsigned long long>(b.bad_signatures), static_cast<unsigned long long>(b.bad_state_roots),
+                  static_cast<unsigned long long>(b.future_blocks), static_cast<unsigned long long>(b.replays),
+                  static_cast<unsigned long long>(b.junk_votes), static_cast<unsigned long long>(b.undecodable),
+                  static_cast<unsigned long long>(b.oversized), static_cast<unsigned long long>(n.chunks_corrupted()),
+                  static_cast<unsigned long long>(n.requests_dropped()),
+                  static_cast<unsigned long long>(reported[static_cast<size_t>(h)]));
+    }
+  }
+  if (o_.byzantine > 0 && !o_.json) {
+    std::printf("honest nodes reported honest peers %llu times\n", static_cast<unsigned long long>(honest_reported));
+  }
   if (!o_.json) {
     std::printf("\n%-7s %-6s %-10s %-9s %-9s %-10s %-8s %-8s %-8s %-4s\n", "node", "head", "head root", "justified",
                 "finalized", "final root", "imports", "by_range", "reports", "mesh");
@@ -449,13 +567,13 @@ int Devnet::Verdict() {
   }
   const NetworkStats stats = net_.stats();
   const double elapsed = SecondsSince(start_);
-  const double rss = PeakRssMiB();
+  const double rss = peak_rss;
   if (o_.json) {
     std::printf("{\"event\":\"summary\",\"ok\":%s,\"reason\":\"%s\",\"slots\":%llu,\"setup_s\":%.3f,\"elapsed_s\":%.3f,"
                 "\"slots_per_s\":%.2f,\"finalized_slot\":%llu,\"max_finality_lag\":%llu,\"faults\":[%s],"
                 "\"gossip_sent\":%llu,\"gossip_relayed\":%llu,\"gossip_lazy\":%llu,\"gossip_duplicates\":%llu,\"gossip_lost\":%llu,"
                 "\"partitioned\":%llu,\"requests\":%llu,\"restarts\":%llu,\"failed_duties\":%llu,\"api_errors\":%llu,"
-                "\"peak_rss_mib\":%.1f,\"peak_rss_mib_per_node\":%.1f}\n",
+                "\"peak_rss_mib\":%.1f,\"peak_rss_mib_per_node\":%.1f,\"reports_against_honest\":%llu}\n",
                 ok ? "true" : "false", reason.c_str(), static_cast<unsigned long long>(o_.slots), setup_s_,
                 elapsed, o_.slots / elapsed, static_cast<unsigned long long>(final_slot),
                 static_cast<unsigned long long>(verdict.max_lag_seen), faults_json.c_str(),
@@ -464,7 +582,8 @@ int Devnet::Verdict() {
                 static_cast<unsigned long long>(stats.gossip_duplicates), static_cast<unsigned long long>(stats.gossip_lost),
                 static_cast<unsigned long long>(stats.partitioned), static_cast<unsigned long long>(stats.requests),
                 static_cast<unsigned long long>(restarts_), static_cast<unsigned long long>(failed_duties_),
-                static_cast<unsigned long long>(api_errors), rss, rss / o_.nodes);
+                static_cast<unsigned long long>(api_errors), rss, rss / o_.nodes,
+                static_cast<unsigned long long>(honest_reported));
   } else {
     std::printf("\n%llu slots in %.2f s (%.1f slots/s; setup %.2f s), %d nodes x %d validators; gossip %llu hops "
                 "(%llu relayed, %llu lazy), %llu duplicates, %llu lost, %llu partitioned; %llu requests; %llu restarts; "
@@ -496,6 +615,10 @@ int Devnet::Run() {
     std::printf("beamcore-devnet (libbeamcore %s): %d nodes, %d validators, %llu slots, %s mode, proofs %s\n",
                 beam_version_string(), o_.nodes, o_.validators, static_cast<unsigned long long>(o_.slots),
                 o_.realtime ? "realtime" : "fast", o_.proofs.c_str());
+    if (o_.byzantine > 0) {
+      std::printf("hostile: node0..node%d (%s)\n", o_.byzantine - 1,
+                  BehaviourNames(o_.behaviours).c_str());
+    }
   }
   const auto wall_start = Clock::now();
   const int restart_node = o_.nodes - 1;
@@ -538,7 +661,12 @@ int Devnet::Run() {
       net_.Heartbeat();
       TickAll(interval);
       if (duties && i == 0) Propose(slot);
-      if (duties && i == 1) Attest(slot);
+      if (duties && i == 1) {
+        Attest(slot);
+        for (auto& a : actors_) {
+          if (a != nullptr) a->Act(slot);
+        }
+      }
     }
     if (duties) {
       const std::vector<NodeView> views = Views();

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "byzantine.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -33,6 +35,12 @@ Usage: beamcore-devnet [options]
                         (default: on in realtime mode, off in fast mode)
   --http-port P         base port (default 5052)
   --proofs mocked|host  aggregate proofs: the spec's placeholders, or the host crypto vtable
+  --byzantine K         the first K nodes are hostile (their validators' share of votes
+                        stays honest; their host misbehaves), see --behaviours
+  --behaviours LIST     comma list of equivocate, badsig, badroot, future, replay, junk,
+                        undecodable, oversized, wrongblocks, silent, or all (default)
+  --junk-per-slot N     junk votes each hostile node sends per slot (default 500)
+  --max-rss-mib X       fail if the process's peak RSS exceeds X MiB
   --seed N              randomness of keys and network (default 1)
   --json                machine-readable events (one JSON object per line)
   --quiet               no per-slot lines
@@ -104,7 +112,8 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
       return std::nullopt;
     } else if (arg == "--nodes" || arg == "--validators" || arg == "--slots" || arg == "--mesh-degree" ||
                arg == "--mesh-low" || arg == "--mesh-high" || arg == "--max-lag" ||
-               arg == "--restart-at" || arg == "--http-port" || arg == "--seed") {
+               arg == "--restart-at" || arg == "--http-port" || arg == "--seed" || arg == "--byzantine" ||
+               arg == "--junk-per-slot") {
       const char* v = value();
       if (v == nullptr || !ParseU64(v, &u)) return fail(arg + " needs a number");
       if (arg == "--nodes") o.nodes = static_cast<int>(u);
@@ -117,12 +126,21 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
       if (arg == "--max-lag") o.max_finality_lag = u;
       if (arg == "--http-port") o.http_base_port = static_cast<int>(u);
       if (arg == "--seed") o.seed = u;
-    } else if (arg == "--latency-ms" || arg == "--jitter-ms" || arg == "--loss") {
+      if (arg == "--byzantine") o.byzantine = static_cast<int>(std::min<uint64_t>(u, 1024));
+      if (arg == "--junk-per-slot") o.junk_per_slot = u;
+    } else if (arg == "--behaviours") {
+      const char* v = value();
+      if (v == nullptr || !ParseBehaviours(v, &o.behaviours)) {
+        return fail("--behaviours is a comma list of equivocate, badsig, badroot, future, replay, junk, "
+                    "undecodable, oversized, wrongblocks, silent, or all");
+      }
+    } else if (arg == "--latency-ms" || arg == "--jitter-ms" || arg == "--loss" || arg == "--max-rss-mib") {
       const char* v = value();
       double d = 0;
       if (v == nullptr || !ParseDouble(v, &d) || d < 0) return fail(arg + " needs a non-negative number");
       if (arg == "--latency-ms") o.latency_ms = d;
       if (arg == "--jitter-ms") o.jitter_ms = d;
+      if (arg == "--max-rss-mib") o.max_rss_mib = d;
       if (arg == "--loss") {
         if (d > 1) return fail("--loss is a probability (0..1)");
         o.loss = d;
@@ -171,6 +189,9 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
   if (o.validators < 1 || o.validators > 4096) return fail("--validators must be 1..4096");
   if (o.slots < 1 || o.slots > 250) return fail("--slots must be 1..250 (TEST XMSS keys live 256 slots)");
   if (o.restart_at && (*o.restart_at < 1 || *o.restart_at >= o.slots)) return fail("--restart-at must be inside the run");
+  if (o.byzantine < 0 || o.byzantine >= o.nodes) return fail("--byzantine must leave at least one honest node");
+  if (o.behaviours != 0 && o.byzantine == 0) return fail("--behaviours needs --byzantine K");
+  if (o.byzantine > 0 && o.behaviours == 0) o.behaviours = kAllBehaviours;
   o.mesh_low = mesh_low.value_or(std::max(1, o.mesh_degree * 3 / 4));
   o.mesh_high = mesh_high.value_or(o.mesh_degree * 3 / 2);
   if (o.mesh_degree < 1 || o.mesh_low < 1 || o.mesh_low > o.mesh_degree || o.mesh_high < o.mesh_degree) {

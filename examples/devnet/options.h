@@ -42,6 +42,12 @@ struct Options {
   int http_base_port = 5052;
   std::string proofs = "mocked";  // mocked | host
   uint64_t seed = 1;
+  // Hostile nodes (byzantine.h): the first `byzantine` nodes, with these behaviours.
+  int byzantine = 0;
+  uint32_t behaviours = 0;      // a Behaviour mask; all when --byzantine is given alone
+  uint64_t junk_per_slot = 500;  // junk votes per hostile node and slot
+  // Pass only if the process's peak RSS stays at or below this (0: no bound).
+  double max_rss_mib = 0;
   bool quiet = false;  // no per-slot lines (summary only)
   int log_level = 0;   // nodes' log lines to stderr: 0 none, 1 error .. 4 debug
 };
