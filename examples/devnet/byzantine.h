@@ -7,7 +7,7 @@
 //                 second from a shadow node that never saw a vote)
 //   badsig        votes with a corrupted signature (copies of real ones)
 //   badroot       blocks with a wrong state root (copies of real ones)
-//   future        blocks 1000 slots ahead
+//   future        blocks 1000 slots ahead (refused: ChainConfig::max_future_slots)
 //   replay        valid gossip from more than 30 slots ago (past the seen-cache)
 //   junk          unique junk votes every slot (--junk-per-slot): half name blocks
 //                 nobody has, half carry the current vote data and a signature that
@@ -77,7 +77,9 @@ struct ByzantineStats {
   uint64_t oversized = 0;
   // What an honest node can prove invalid (the unknown-block half of the junk is not:
   // a node that lags could send it too).
-  uint64_t reportable() const { return bad_signatures + bad_state_roots + junk_votes / 2 + undecodable + oversized; }
+  uint64_t reportable() const {
+    return bad_signatures + bad_state_roots + future_blocks + junk_votes / 2 + undecodable + oversized;
+  }
 };
 
 // One hostile node's host. `publish(topic, bytes)` sends through the gossip mesh as

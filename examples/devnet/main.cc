@@ -96,7 +96,7 @@ std::vector<Fault> FaultsOf(const Options& o) {
   // end-of-run criteria (honest nodes live, hostile ones reported).
   for (const Partition& p : o.partitions) faults.push_back(Fault{"partition " + p.spec, p.from_slot, p.to_slot});
   if (o.restart_at) {
-    faults.push_back(Fault{"node" + std::to_string(o.nodes - 1) + " down for a restart", *o.restart_at, *o.restart_at + 2});
+    faults.push_back(Fault{"node" + std::to_string(o.nodes - 1) + " down for a restart", *o.restart_at, *o.restart_at + o.restart_down});
   }
   return faults;
 }
@@ -641,7 +641,7 @@ int Devnet::Run() {
         nodes_[restart_node]->Stop();
         if (o_.json) std::printf("{\"event\":\"stop\",\"slot\":%llu,\"node\":%d}\n", static_cast<unsigned long long>(slot), restart_node);
       }
-      if (i == 0 && o_.restart_at && slot == *o_.restart_at + 2) {
+      if (i == 0 && o_.restart_at && slot == *o_.restart_at + o_.restart_down) {
         std::string error;
         if (!nodes_[restart_node]->Start(genesis_, &error)) {
           std::fprintf(stderr, "restart: %s\n", error.c_str());

@@ -31,6 +31,7 @@ Usage: beamcore-devnet [options]
   --max-lag N           pass only if every node ends with its finalized slot within N
                         slots of its head (default 12), finality live after every fault
   --restart-at SLOT     stop the last node at SLOT, reopen it from its data directory
+  --restart-down N      slots it stays down before reopening (default 2)
   --http / --no-http    serve the lean API and /metrics on 127.0.0.1:<base port + i>
                         (default: on in realtime mode, off in fast mode)
   --http-port P         base port (default 5052)
@@ -113,7 +114,7 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
     } else if (arg == "--nodes" || arg == "--validators" || arg == "--slots" || arg == "--mesh-degree" ||
                arg == "--mesh-low" || arg == "--mesh-high" || arg == "--max-lag" ||
                arg == "--restart-at" || arg == "--http-port" || arg == "--seed" || arg == "--byzantine" ||
-               arg == "--junk-per-slot") {
+               arg == "--junk-per-slot" || arg == "--restart-down") {
       const char* v = value();
       if (v == nullptr || !ParseU64(v, &u)) return fail(arg + " needs a number");
       if (arg == "--nodes") o.nodes = static_cast<int>(u);
@@ -128,6 +129,7 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
       if (arg == "--seed") o.seed = u;
       if (arg == "--byzantine") o.byzantine = static_cast<int>(std::min<uint64_t>(u, 1024));
       if (arg == "--junk-per-slot") o.junk_per_slot = u;
+      if (arg == "--restart-down") o.restart_down = u;
     } else if (arg == "--behaviours") {
       const char* v = value();
       if (v == nullptr || !ParseBehaviours(v, &o.behaviours)) {
@@ -189,6 +191,9 @@ std::optional<Options> ParseOptions(int argc, char** argv, int* exit_code) {
   if (o.validators < 1 || o.validators > 4096) return fail("--validators must be 1..4096");
   if (o.slots < 1 || o.slots > 250) return fail("--slots must be 1..250 (TEST XMSS keys live 256 slots)");
   if (o.restart_at && (*o.restart_at < 1 || *o.restart_at >= o.slots)) return fail("--restart-at must be inside the run");
+  if (o.restart_down < 1 || (o.restart_at && *o.restart_at + o.restart_down >= o.slots)) {
+    return fail("--restart-down must be at least 1 and end inside the run");
+  }
   if (o.byzantine < 0 || o.byzantine >= o.nodes) return fail("--byzantine must leave at least one honest node");
   if (o.behaviours != 0 && o.byzantine == 0) return fail("--behaviours needs --byzantine K");
   if (o.byzantine > 0 && o.behaviours == 0) o.behaviours = kAllBehaviours;

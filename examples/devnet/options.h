@@ -34,6 +34,7 @@ struct Options {
   int mesh_low = 6;
   int mesh_high = 12;
   std::optional<uint64_t> restart_at;  // slot at which the last node is stopped and reopened
+  uint64_t restart_down = 2;           // slots it stays down
   // Pass criterion: at the end every node's finalized slot is within this many slots
   // of its head (LivenessMonitor::kDefaultMaxLag explains the default).
   uint64_t max_finality_lag = 12;

@@ -106,6 +106,8 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
                                          {{"reason", "full"}});
   m_.pending_evicted_finalized = r.GetCounter("lean_pending_blocks_evicted_total", "Pending blocks evicted.",
                                               {{"reason", "finalized"}});
+  m_.blocks_too_far_ahead = r.GetCounter("lean_blocks_too_far_ahead_total",
+                                         "Blocks refused for a slot too far ahead of the clock.");
   for (int i = 0; i < 3; ++i) {
     m_.root_compute_skipped[i] =
         r.GetCounter("lean_block_root_compute_skipped_total",
@@ -410,6 +412,11 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   if (block.slot <= finalized_slot) {
     return absl::FailedPreconditionError(
         absl::StrCat("block at slot ", block.slot, " is not after the finalized slot ", finalized_slot));
+  }
+  if (block.slot > current_slot + config_.max_future_slots) {
+    m_.blocks_too_far_ahead->Increment();
+    return absl::OutOfRangeError(absl::StrCat("block at slot ", block.slot, " is more than ", config_.max_future_slots,
+                                              " slots ahead of the clock (slot ", current_slot, ")"));
   }
   if (!pre.ok()) {
     if (IsRejection(pre.status(), RejectionReason::kUNKNOWN_PARENT_BLOCK)) {

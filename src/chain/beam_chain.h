@@ -94,6 +94,11 @@ struct ChainConfig {
   // "has_proposal" (on_tick).
   std::vector<ValidatorIndex> local_validators;
   size_t max_pending_blocks = 1024;
+  // A block more than this many slots ahead of the node's clock is refused (OutOfRange;
+  // the sender is scored) instead of waiting as pending or fetching its parent: no
+  // honest clock is that far off, and it would sit in the bounded pending queue (or
+  // send the node after unknown parents) until evicted.
+  uint64_t max_future_slots = 16;
   size_t max_invalid_blocks = 4096;
   // Drop fork-choice nodes and states below the finalized block after finalization.
   bool prune_on_finalization = true;
@@ -376,7 +381,7 @@ class BeamChain final : private ChainWorkHandler {
     metrics::Gauge* validators_count;
     metrics::Counter *attestations_valid, *attestations_invalid, *aggregates_valid, *aggregates_invalid;
     metrics::Counter *blocks_imported, *blocks_invalid, *reorgs, *finalizations;
-    metrics::Counter *pending_evicted_full, *pending_evicted_finalized;
+    metrics::Counter *pending_evicted_full, *pending_evicted_finalized, *blocks_too_far_ahead;
     metrics::Counter* root_compute_skipped[3];
     metrics::Counter* fetch_outcomes[7];
     metrics::Counter* pool_entries_pruned;

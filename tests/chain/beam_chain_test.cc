@@ -193,6 +193,37 @@ TEST_F(BeamChainTest, FutureBlocksWaitForTheirSlot) {
   EXPECT_TRUE(chain->HasBlock(ssz::HashTreeRoot(input.blocks[0].block)));
 }
 
+// A block far ahead of the clock is refused at once (and its sender can be scored),
+// not kept as pending nor sent after its parent; one within the horizon waits.
+TEST_F(BeamChainTest, BlocksTooFarAheadAreRefused) {
+  ChainConfig config;
+  config.max_future_slots = 2;
+  auto chain = MakeChain(/*worker=*/false, config);
+  const Root genesis_root = ssz::HashTreeRoot(genesis_.block);
+  std::vector<consensus::SignedBlock> blocks;  // on genesis at slots 2 and 3
+  for (Slot slot : {2, 3}) {
+    validator::BlockBuildInputs in;
+    in.pre_state = &genesis_.state;
+    in.slot = slot;
+    in.proposer_index = slot % kValidators;
+    in.parent_root = genesis_root;
+    in.is_known_block = [](const Root&) { return true; };
+    auto built = validator::BuildBlock(in);
+    ASSERT_TRUE(built.ok()) << built.status();
+    blocks.push_back(testing::MockSigned(built->block));
+  }
+  EXPECT_TRUE(absl::IsUnavailable(chain->OnBlock(blocks[0])));  // 2 ahead: waits
+  const absl::Status far = chain->OnBlock(blocks[1]);            // 3 ahead: refused
+  EXPECT_TRUE(absl::IsOutOfRange(far)) << far;
+  EXPECT_EQ(chain->pending_block_count(), 1u);
+  EXPECT_EQ(chain->block_cache().size(), 0u);
+  EXPECT_NE(registry_.RenderText().find("lean_blocks_too_far_ahead_total 1"), std::string::npos);
+  // Not marked invalid: once the clock is there the same block imports.
+  ASSERT_TRUE(chain->OnTick(3 * 5).ok());
+  EXPECT_TRUE(chain->OnBlock(blocks[1]).ok());
+  EXPECT_TRUE(chain->HasBlock(ssz::HashTreeRoot(blocks[1].block)));
+}
+
 TEST_F(BeamChainTest, PendingBlocksAreBoundedFifo) {
   ChainConfig config;
   config.max_pending_blocks = 2;
