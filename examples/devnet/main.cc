@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "api_server.h"
@@ -485,31 +486,36 @@ int Devnet::Verdict() {
   for (int h = 0; h < o_.byzantine; ++h) {
     const ByzantineStats& b = actors_[static_cast<size_t>(h)]->stats();
     const DevnetNode& n = *nodes_[static_cast<size_t>(h)];
+    // (JSON key, text label, count), printed either way.
+    const std::vector<std::tuple<const char*, const char*, uint64_t>> counts = {
+        {"equivocations", "equivocations", b.equivocations},
+        {"no_second_block", "slots without a second block", b.equivocation_same_block + b.equivocation_failed},
+        {"bad_signatures", "bad signatures", b.bad_signatures},
+        {"bad_state_roots", "bad state roots", b.bad_state_roots},
+        {"future_blocks", "future blocks", b.future_blocks},
+        {"replays", "replays", b.replays},
+        {"junk_votes", "junk votes", b.junk_votes},
+        {"undecodable", "undecodable", b.undecodable},
+        {"oversized", "oversized", b.oversized},
+        {"wrong_chunks", "wrong blocks served", n.chunks_corrupted()},
+        {"requests_dropped", "requests dropped", n.requests_dropped()},
+        {"reports_by_honest", "reports by honest nodes", reported[static_cast<size_t>(h)]},
+    };
+    const std::string behaviours = BehaviourNames(o_.behaviours);
     if (o_.json) {
-      std::printf("{\"event\":\"byzantine\",\"node\":%d,\"behaviours\":\"%s\",\"equivocations\":%llu,"
-                  "\"bad_signatures\":%llu,\"bad_state_roots\":%llu,\"future_blocks\":%llu,\"replays\":%llu,"
-                  "\"junk_votes\":%llu,\"undecodable\":%llu,\"oversized\":%llu,\"wrong_chunks\":%llu,"
-                  "\"requests_dropped\":%llu,\"reports_by_honest\":%llu}\n",
-                  h, BehaviourNames(o_.behaviours).c_str(), static_cast<unsigned long long>(b.equivocations),
-                  static_cast<unsigned long long>(b.bad_signatures), static_cast<unsigned long long>(b.bad_state_roots),
-                  static_cast<unsigned long long>(b.future_blocks), static_cast<unsigned long long>(b.replays),
-                  static_cast<unsigned long long>(b.junk_votes), static_cast<unsigned long long>(b.undecodable),
-                  static_cast<unsigned long long>(b.oversized), static_cast<unsigned long long>(n.chunks_corrupted()),
-                  static_cast<unsigned long long>(n.requests_dropped()),
-                  static_cast<unsigned long long>(reported[static_cast<size_t>(h)]));
+      std::printf("{\"event\":\"byzantine\",\"node\":%d,\"behaviours\":\"%s\"", h, behaviours.c_str());
     } else {
-      std::printf("hostile node%d (%s): %llu equivocations (%llu slots without a second block), %llu bad signatures, "
-                  "%llu bad state roots, %llu future blocks, %llu replays, %llu junk votes, %llu undecodable, "
-                  "%llu oversized, %llu wrong blocks served, %llu requests dropped; reported %llu times by honest nodes\n",
-                  h, BehaviourNames(o_.behaviours).c_str(), static_cast<unsigned long long>(b.equivocations),
-                  static_cast<unsigned long long>(b.equivocation_same_block + b.equivocation_failed),
-                  static_cast<unsigned long long>(b.bad_signatures), static_cast<unsigned long long>(b.bad_state_roots),
-                  static_cast<unsigned long long>(b.future_blocks), static_cast<unsigned long long>(b.replays),
-                  static_cast<unsigned long long>(b.junk_votes), static_cast<unsigned long long>(b.undecodable),
-                  static_cast<unsigned long long>(b.oversized), static_cast<unsigned long long>(n.chunks_corrupted()),
-                  static_cast<unsigned long long>(n.requests_dropped()),
-                  static_cast<unsigned long long>(reported[static_cast<size_t>(h)]));
+      std::printf("hostile node%d (%s):", h, behaviours.c_str());
     }
+    for (size_t k = 0; k < counts.size(); ++k) {
+      const auto& [key, label, value] = counts[k];
+      if (o_.json) {
+        std::printf(",\"%s\":%llu", key, static_cast<unsigned long long>(value));
+      } else {
+        std::printf(" %llu %s%s", static_cast<unsigned long long>(value), label, k + 1 < counts.size() ? "," : "");
+      }
+    }
+    std::printf(o_.json ? "}\n" : "\n");
   }
   if (o_.byzantine > 0 && !o_.json) {
     std::printf("honest nodes reported honest peers %llu times\n", static_cast<unsigned long long>(honest_reported));

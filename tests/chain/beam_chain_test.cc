@@ -23,6 +23,24 @@ class BeamChainTest : public ::testing::Test {
     return std::move(*chain);
   }
 
+  // Mock-signed blocks on genesis (siblings), one per slot in `slots`.
+  std::vector<consensus::SignedBlock> SiblingsOnGenesis(std::initializer_list<Slot> slots) const {
+    std::vector<consensus::SignedBlock> out;
+    const Root genesis_root = ssz::HashTreeRoot(genesis_.block);
+    for (Slot slot : slots) {
+      validator::BlockBuildInputs in;
+      in.pre_state = &genesis_.state;
+      in.slot = slot;
+      in.proposer_index = slot % kValidators;
+      in.parent_root = genesis_root;
+      in.is_known_block = [](const Root&) { return true; };
+      auto built = validator::BuildBlock(in);
+      EXPECT_TRUE(built.ok()) << built.status();
+      if (built.ok()) out.push_back(testing::MockSigned(built->block));
+    }
+    return out;
+  }
+
   // Feeds `input` in phases: the clock to the last slot, the blocks, the votes, then
   // the clock through acceptance. The worker runs ticks first and coalesces them, so
   // each phase is drained before the next.
@@ -199,19 +217,8 @@ TEST_F(BeamChainTest, BlocksTooFarAheadAreRefused) {
   ChainConfig config;
   config.max_future_slots = 2;
   auto chain = MakeChain(/*worker=*/false, config);
-  const Root genesis_root = ssz::HashTreeRoot(genesis_.block);
-  std::vector<consensus::SignedBlock> blocks;  // on genesis at slots 2 and 3
-  for (Slot slot : {2, 3}) {
-    validator::BlockBuildInputs in;
-    in.pre_state = &genesis_.state;
-    in.slot = slot;
-    in.proposer_index = slot % kValidators;
-    in.parent_root = genesis_root;
-    in.is_known_block = [](const Root&) { return true; };
-    auto built = validator::BuildBlock(in);
-    ASSERT_TRUE(built.ok()) << built.status();
-    blocks.push_back(testing::MockSigned(built->block));
-  }
+  const std::vector<consensus::SignedBlock> blocks = SiblingsOnGenesis({2, 3});
+  ASSERT_EQ(blocks.size(), 2u);
   EXPECT_TRUE(absl::IsUnavailable(chain->OnBlock(blocks[0])));  // 2 ahead: waits
   const absl::Status far = chain->OnBlock(blocks[1]);            // 3 ahead: refused
   EXPECT_TRUE(absl::IsOutOfRange(far)) << far;
@@ -228,19 +235,8 @@ TEST_F(BeamChainTest, PendingBlocksAreBoundedFifo) {
   ChainConfig config;
   config.max_pending_blocks = 2;
   auto chain = MakeChain(/*worker=*/false, config);
-  const Root genesis_root = ssz::HashTreeRoot(genesis_.block);
-  std::vector<consensus::SignedBlock> future;  // siblings on genesis at slots 1..3
-  for (Slot slot = 1; slot <= 3; ++slot) {
-    validator::BlockBuildInputs in;
-    in.pre_state = &genesis_.state;
-    in.slot = slot;
-    in.proposer_index = slot % kValidators;
-    in.parent_root = genesis_root;
-    in.is_known_block = [](const Root&) { return true; };
-    auto built = validator::BuildBlock(in);
-    ASSERT_TRUE(built.ok()) << built.status();
-    future.push_back(testing::MockSigned(built->block));
-  }
+  const std::vector<consensus::SignedBlock> future = SiblingsOnGenesis({1, 2, 3});
+  ASSERT_EQ(future.size(), 3u);
   for (const auto& b : future) EXPECT_TRUE(absl::IsUnavailable(chain->OnBlock(b)));
   (void)chain->OnBlock(future[2]);  // a duplicate is not added twice
   EXPECT_EQ(chain->pending_block_count(), 2u);

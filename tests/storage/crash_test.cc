@@ -20,6 +20,7 @@
 #include "storage/chain_db.h"
 #include "tests/testing/chain_fixture.h"
 #include "tests/testing/feed.h"
+#include "tests/testing/stored_chain.h"
 
 namespace beam::storage {
 namespace {
@@ -29,20 +30,12 @@ constexpr uint64_t kSlots = 96;
 constexpr int kMaxRounds = 200;
 constexpr int kMinKilled = 50;  // the issue asks for at least 50 kill/reopen rounds
 
-struct Env {
-  testing::Genesis genesis = testing::MakeGenesis(kValidators);
-  testing::ProducedChain input = testing::ProduceChain(genesis, kValidators, kSlots, /*fork_every=*/7);
-  testing::AcceptAllSignatures signatures;
-  crypto::MockedAggregateVerifier aggregates;
-  crypto::MockedAggregateProver prover;
+struct Env : testing::StoredChainEnv {
+  Env() : StoredChainEnv(kValidators, kSlots, /*fork_every=*/7) {}
 };
 
 absl::StatusOr<std::unique_ptr<chain::BeamChain>> OpenChain(Env& env, ChainDb* db, metrics::Registry* registry) {
-  chain::ChainConfig config;
-  config.chain_worker = false;
-  config.db = db;
-  return chain::BeamChain::Create(env.genesis.state, env.genesis.block, config,
-                                  chain::ChainCrypto{&env.signatures, &env.aggregates, &env.prover}, registry);
+  return testing::OpenStoredChain(env, db, registry);
 }
 
 // The writer: resume, then import the rest of the chain, reporting finalized slots.

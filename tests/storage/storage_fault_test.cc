@@ -25,6 +25,7 @@
 #include "tests/testing/chain_fixture.h"
 #include "tests/testing/fault_vfs.h"
 #include "tests/testing/feed.h"
+#include "tests/testing/stored_chain.h"
 
 namespace beam::storage {
 namespace {
@@ -34,12 +35,8 @@ using testing::FaultVfs;
 constexpr uint64_t kValidators = 4;
 constexpr uint64_t kSlots = 24;
 
-struct Env {
-  testing::Genesis genesis = testing::MakeGenesis(kValidators);
-  testing::ProducedChain input = testing::ProduceChain(genesis, kValidators, kSlots, /*fork_every=*/5);
-  testing::AcceptAllSignatures signatures;
-  crypto::MockedAggregateVerifier aggregates;
-  crypto::MockedAggregateProver prover;
+struct Env : testing::StoredChainEnv {
+  Env() : StoredChainEnv(kValidators, kSlots, /*fork_every=*/5) {}
 };
 
 Env& SharedEnv() {
@@ -62,11 +59,7 @@ ChainDbOptions Faulty(SyncMode sync = SyncMode::kNormal) {
 }
 
 absl::StatusOr<std::unique_ptr<chain::BeamChain>> OpenChain(Env& env, ChainDb* db, metrics::Registry* registry) {
-  chain::ChainConfig config;
-  config.chain_worker = false;
-  config.db = db;
-  return chain::BeamChain::Create(env.genesis.state, env.genesis.block, config,
-                                  chain::ChainCrypto{&env.signatures, &env.aggregates, &env.prover}, registry);
+  return testing::OpenStoredChain(env, db, registry);
 }
 
 StoredBlock Stored(const consensus::SignedBlock& b) {
