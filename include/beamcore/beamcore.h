@@ -235,10 +235,14 @@ typedef struct beam_node_config {
   /* ABI 1.2: how data_dir is synced (see beam_storage_sync); a 1.0/1.1 host's struct
    * ends before it and gets NORMAL. */
   beam_storage_sync storage_sync;
+  /* ABI 1.2: threads verifying gossip vote signatures ahead of the chain worker (the
+   * worker still decides every vote, in order, with the same result); 0: one per
+   * core. Unused with chain_worker 0. */
+  uint32_t verify_threads;
 } beam_node_config;
 #define BEAM_NODE_CONFIG_INIT                                                                                    \
   {sizeof(beam_node_config), NULL, 0, NULL, 0, NULL, 0, 0, 1, BEAM_XMSS_TEST, BEAM_PROOFS_MOCKED, NULL, NULL, NULL, \
-   NULL, 0, 0, NULL, BEAM_STORAGE_SYNC_NORMAL}
+   NULL, 0, 0, NULL, BEAM_STORAGE_SYNC_NORMAL, 0}
 /* Zeroes `struct_size` bytes at *config, sets struct_size and the defaults: chain
  * worker on, TEST XMSS scheme, mocked proofs (as BEAM_NODE_CONFIG_INIT). */
 BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_node_config_init(beam_node_config* config, size_t struct_size);

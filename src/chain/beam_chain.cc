@@ -184,6 +184,10 @@ absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State an
     if (absl::Status s = chain->ReplayStoredBlocks(anchor_block.slot); !s.ok()) return s;
   }
   chain->UpdateSlotGauges(chain->HeadInfo());
+  if (config.chain_worker && config.verify_threads > 0 && crypto.signature_verifier != nullptr) {
+    chain->verify_pool_ = std::make_unique<VerifyPool>(config.verify_threads, config.verify_queue_limit,
+                                                       crypto.signature_verifier, chain->registry_);
+  }
   if (config.chain_worker) {
     chain->worker_ = std::make_unique<ChainWorker>(static_cast<ChainWorkHandler*>(chain.get()), config.worker_limits,
                                                    chain->registry_);
@@ -311,8 +315,22 @@ absl::Status BeamChain::SubmitBlock(SignedBlock block, std::optional<Root> root)
 
 absl::Status BeamChain::SubmitAttestation(SignedAttestation attestation, std::string source) {
   if (worker_ == nullptr) return ProcessAttestation(attestation, source);
-  worker_->EnqueueAttestation(std::move(attestation), std::move(source));
+  std::shared_ptr<VerifyPool::Ticket> ticket = TicketFor(attestation);
+  worker_->EnqueueAttestation(std::move(attestation), std::move(source), std::move(ticket));
   return absl::OkStatus();
+}
+
+std::shared_ptr<VerifyPool::Ticket> BeamChain::TicketFor(const SignedAttestation& attestation) {
+  if (verify_pool_ == nullptr) return nullptr;
+  BorrowedState head = GetHeadState();
+  if (!head || attestation.validator_index >= head->validators.size()) return nullptr;
+  const ssz::Bytes52 key_ssz = head->validators[attestation.validator_index].attestation_public_key;
+  head.Release();
+  absl::StatusOr<crypto::xmss::PublicKey> key =
+      key_cache_.Get(attestation.validator_index, crypto::KeyRole::kAttestation, key_ssz);
+  if (!key.ok()) return nullptr;
+  return verify_pool_->Submit(key_ssz, *key, attestation.data.slot, ssz::HashTreeRoot(attestation.data),
+                              attestation.signature);
 }
 
 absl::Status BeamChain::SubmitAggregate(SignedAggregatedAttestation aggregate, std::string source) {
@@ -331,8 +349,9 @@ void BeamChain::WaitIdle() {
   if (worker_ != nullptr) worker_->WaitIdle();
 }
 
-absl::Status BeamChain::ProcessAttestation(const SignedAttestation& attestation, const std::string& source) {
-  absl::Status s = OnGossipAttestation(attestation);
+absl::Status BeamChain::ProcessAttestation(const SignedAttestation& attestation, const std::string& source,
+                                           const std::shared_ptr<VerifyPool::Ticket>& ticket) {
+  absl::Status s = OnGossipAttestation(attestation, ticket);
   if (observer_ != nullptr) observer_->OnVoteProcessed(source, /*aggregate=*/false, s);
   return s;
 }
@@ -348,8 +367,9 @@ void BeamChain::HandleBlock(SignedBlock block, const Root& root) { (void)OnBlock
 void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source) {
   (void)ProcessAggregate(aggregate, source);
 }
-void BeamChain::HandleAttestation(SignedAttestation attestation, const std::string& source) {
-  (void)ProcessAttestation(attestation, source);
+void BeamChain::HandleAttestation(SignedAttestation attestation, const std::string& source,
+                                  std::shared_ptr<VerifyPool::Ticket> ticket) {
+  (void)ProcessAttestation(attestation, source, ticket);
 }
 
 // ---------------------------------------------------------------------------------
@@ -652,7 +672,8 @@ void BeamChain::ProcessPendingBlocks() {
 // ---------------------------------------------------------------------------------
 // Votes
 
-absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation) {
+absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation,
+                                            const std::shared_ptr<VerifyPool::Ticket>& ticket) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<RcState> target_state = absl::InternalError("unset");
   {
@@ -661,7 +682,18 @@ absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation
     target_state = store_->PrecheckAttestation(attestation.data, who);
   }
   absl::Status s = target_state.status();
-  if (s.ok()) s = forkchoice::Store::VerifyAttestationSignature(crypto_, **target_state, attestation);
+  if (s.ok()) {
+    const consensus::State& target = **target_state;
+    const ValidatorIndex v = attestation.validator_index;
+    // The pool's answer stands for the XMSS check when it verified under this key.
+    if (ticket != nullptr && v < target.validators.size() &&
+        target.validators[v].attestation_public_key == VerifyPool::KeyOf(*ticket)) {
+      s = forkchoice::Store::AttestationSignatureVerdict(crypto_, target, attestation,
+                                                         [&] { return verify_pool_->Result(*ticket); });
+    } else {
+      s = forkchoice::Store::VerifyAttestationSignature(crypto_, target, attestation);
+    }
+  }
   if (s.ok() && IsAggregator()) {
     TieredWriterLock lock(&fc_mu_, kSiteFcVote);
     s = store_->AddGossipSignature(attestation);

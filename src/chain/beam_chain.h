@@ -99,6 +99,10 @@ struct ChainConfig {
   // honest clock is that far off, and it would sit in the bounded pending queue (or
   // send the node after unknown parents) until evicted.
   uint64_t max_future_slots = 16;
+  // Threads that verify gossip vote signatures ahead of the worker (VerifyPool; with
+  // the worker only). 0: none, the worker verifies each vote itself.
+  size_t verify_threads = 0;
+  size_t verify_queue_limit = 4096;
   size_t max_invalid_blocks = 4096;
   // Drop fork-choice nodes and states below the finalized block after finalization.
   bool prune_on_finalization = true;
@@ -200,7 +204,9 @@ class BeamChain final : private ChainWorkHandler {
 
   // --- Chain operations (run on the worker; callable directly when it is off) ---
   absl::Status OnBlock(const SignedBlock& block, std::optional<Root> root = std::nullopt);
-  absl::Status OnGossipAttestation(const SignedAttestation& attestation);
+  // `ticket`: the vote's signature verified ahead (VerifyPool), or null to verify here.
+  absl::Status OnGossipAttestation(const SignedAttestation& attestation,
+                                   const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
   absl::Status OnGossipAggregate(const SignedAggregatedAttestation& aggregate);
   absl::Status OnTick(uint64_t interval);
   // Imports future-slot blocks whose slot has come, one at a time.
@@ -296,8 +302,13 @@ class BeamChain final : private ChainWorkHandler {
   void HandleTick(uint64_t interval) override;
   void HandleBlock(SignedBlock block, const Root& root) override;
   void HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source) override;
-  void HandleAttestation(SignedAttestation attestation, const std::string& source) override;
-  absl::Status ProcessAttestation(const SignedAttestation& attestation, const std::string& source);
+  void HandleAttestation(SignedAttestation attestation, const std::string& source,
+                         std::shared_ptr<VerifyPool::Ticket> ticket) override;
+  absl::Status ProcessAttestation(const SignedAttestation& attestation, const std::string& source,
+                                  const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
+  // A VerifyPool ticket for the vote under its validator's key in the head state (null
+  // without a pool, or when the head has no such validator or key).
+  std::shared_ptr<VerifyPool::Ticket> TicketFor(const SignedAttestation& attestation);
   absl::Status ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source);
 
   absl::Status ImportBlock(const SignedBlock& block, const Root& root);
@@ -390,6 +401,7 @@ class BeamChain final : private ChainWorkHandler {
   // Attestation aggregate coverage report (its own leaf lock).
   AggregateCoverage coverage_;
 
+  std::unique_ptr<VerifyPool> verify_pool_;  // outlives the worker, which waits on it
   std::unique_ptr<ChainWorker> worker_;  // last: stopped first
 };
 

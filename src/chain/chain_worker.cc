@@ -65,14 +65,15 @@ void ChainWorker::EnqueueAggregate(consensus::SignedAggregatedAttestation aggreg
   work_cv_.Signal();
 }
 
-void ChainWorker::EnqueueAttestation(consensus::SignedAttestation attestation, std::string source) {
+void ChainWorker::EnqueueAttestation(consensus::SignedAttestation attestation, std::string source,
+                                     std::shared_ptr<VerifyPool::Ticket> ticket) {
   {
     MutexLock lock(&mu_);
     if (attestations_.size() >= limits_.attestations) {
       attestations_.pop_front();
       dropped_[2]->Increment();
     }
-    attestations_.emplace_back(std::move(attestation), std::move(source));
+    attestations_.push_back(QueuedAttestation{std::move(attestation), std::move(source), std::move(ticket)});
     PublishDepths();
   }
   work_cv_.Signal();
@@ -109,7 +110,7 @@ void ChainWorker::Run() {
     std::optional<uint64_t> tick;
     std::vector<std::pair<consensus::SignedBlock, ssz::Root>> blocks;
     std::vector<std::pair<consensus::SignedAggregatedAttestation, std::string>> aggregates;
-    std::vector<std::pair<consensus::SignedAttestation, std::string>> attestations;
+    std::vector<QueuedAttestation> attestations;
     {
       MutexLock lock(&mu_);
       while (!stop_ && Empty()) work_cv_.Wait(&mu_);
@@ -141,7 +142,9 @@ void ChainWorker::Run() {
     if (tick) handler_->HandleTick(*tick);
     for (auto& [block, root] : blocks) handler_->HandleBlock(std::move(block), root);
     for (auto& [a, source] : aggregates) handler_->HandleAggregate(std::move(a), source);
-    for (auto& [a, source] : attestations) handler_->HandleAttestation(std::move(a), source);
+    for (QueuedAttestation& a : attestations) {
+      handler_->HandleAttestation(std::move(a.attestation), a.source, std::move(a.ticket));
+    }
     {
       MutexLock lock(&mu_);
       busy_ = false;

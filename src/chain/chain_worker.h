@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +28,7 @@
 #include "consensus/types/block.h"
 #include "metrics/registry.h"
 #include "base/mutex.h"
+#include "chain/verify_pool.h"
 
 namespace beam::chain {
 
@@ -45,7 +47,9 @@ class ChainWorkHandler {
   virtual void HandleBlock(consensus::SignedBlock block, const ssz::Root& root) = 0;
   // `source`: the peer the vote came from (empty if local or unknown).
   virtual void HandleAggregate(consensus::SignedAggregatedAttestation aggregate, const std::string& source) = 0;
-  virtual void HandleAttestation(consensus::SignedAttestation attestation, const std::string& source) = 0;
+  // `ticket`: its signature's verification ahead of time (VerifyPool), or null.
+  virtual void HandleAttestation(consensus::SignedAttestation attestation, const std::string& source,
+                                 std::shared_ptr<VerifyPool::Ticket> ticket) = 0;
 };
 
 class ChainWorker {
@@ -63,7 +67,8 @@ class ChainWorker {
   // the vote to its handler (peer scoring).
   void EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source = {})
       ABSL_LOCKS_EXCLUDED(mu_);
-  void EnqueueAttestation(consensus::SignedAttestation attestation, std::string source = {}) ABSL_LOCKS_EXCLUDED(mu_);
+  void EnqueueAttestation(consensus::SignedAttestation attestation, std::string source = {},
+                          std::shared_ptr<VerifyPool::Ticket> ticket = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   void EnqueueTick(uint64_t interval) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Blocks until every queue is empty and the worker is idle.
@@ -89,7 +94,12 @@ class ChainWorker {
   std::optional<uint64_t> tick_ ABSL_GUARDED_BY(mu_);
   std::deque<std::pair<consensus::SignedBlock, ssz::Root>> blocks_ ABSL_GUARDED_BY(mu_);
   std::deque<std::pair<consensus::SignedAggregatedAttestation, std::string>> aggregates_ ABSL_GUARDED_BY(mu_);
-  std::deque<std::pair<consensus::SignedAttestation, std::string>> attestations_ ABSL_GUARDED_BY(mu_);
+  struct QueuedAttestation {
+    consensus::SignedAttestation attestation;
+    std::string source;
+    std::shared_ptr<VerifyPool::Ticket> ticket;
+  };
+  std::deque<QueuedAttestation> attestations_ ABSL_GUARDED_BY(mu_);
   bool busy_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

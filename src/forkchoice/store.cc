@@ -471,18 +471,37 @@ absl::StatusOr<std::shared_ptr<const State>> Store::PrecheckAggregate(
   return target_state;
 }
 
-absl::Status Store::VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
-                                               const SignedAttestation& attestation) {
+namespace {
+
+template <class Check>
+absl::Status AttestationSignatureStatus(const StoreCrypto& crypto, const State& target_state,
+                                        const SignedAttestation& attestation, Check signature_valid) {
   absl::StatusOr<crypto::xmss::PublicKey> key =
-      PublicKeyOf(crypto, target_state, attestation.validator_index, crypto::KeyRole::kAttestation);
+      Store::PublicKeyOf(crypto, target_state, attestation.validator_index, crypto::KeyRole::kAttestation);
   if (!key.ok()) return key.status();
   if (crypto.signature_verifier == nullptr) return absl::FailedPreconditionError("no signature verifier");
-  if (!crypto.signature_verifier->Verify(*key, attestation.data.slot, ssz::HashTreeRoot(attestation.data),
-                                         attestation.signature)) {
+  if (!signature_valid(*key)) {
     return Reject(RejectionReason::kINVALID_SIGNATURE,
                   absl::StrCat("signature of validator ", attestation.validator_index, " does not verify"));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Store::VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
+                                               const SignedAttestation& attestation) {
+  return AttestationSignatureStatus(crypto, target_state, attestation, [&](const crypto::xmss::PublicKey& key) {
+    return crypto.signature_verifier->Verify(key, attestation.data.slot, ssz::HashTreeRoot(attestation.data),
+                                             attestation.signature);
+  });
+}
+
+absl::Status Store::AttestationSignatureVerdict(const StoreCrypto& crypto, const State& target_state,
+                                                const SignedAttestation& attestation,
+                                                absl::FunctionRef<bool()> signature_valid) {
+  return AttestationSignatureStatus(crypto, target_state, attestation,
+                                    [&](const crypto::xmss::PublicKey&) { return signature_valid(); });
 }
 
 absl::Status Store::VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,

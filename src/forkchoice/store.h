@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "consensus/types/attestation.h"
@@ -121,6 +122,16 @@ class Store {
   absl::StatusOr<std::shared_ptr<const State>> PrecheckAggregate(const SignedAggregatedAttestation& aggregate) const;
   static absl::Status VerifyAttestationSignature(const StoreCrypto& crypto, const State& target_state,
                                                  const SignedAttestation& attestation);
+  // VerifyAttestationSignature with the XMSS check made elsewhere (the chain's
+  // verification pool, under the key `target_state` holds for the validator):
+  // `signature_valid` is asked only when the key checks pass. The same status.
+  static absl::Status AttestationSignatureVerdict(const StoreCrypto& crypto, const State& target_state,
+                                                  const SignedAttestation& attestation,
+                                                  absl::FunctionRef<bool()> signature_valid);
+  // The validator's key in `state` for `role`, decoded (through crypto.key_cache):
+  // VALIDATOR_NOT_IN_STATE or INVALID_SIGNATURE (undecodable key) otherwise.
+  static absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const StoreCrypto& crypto, const State& state,
+                                                             ValidatorIndex index, crypto::KeyRole role);
   static absl::Status VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,
                                            const SignedAggregatedAttestation& aggregate);
   absl::Status AddGossipSignature(const SignedAttestation& attestation);
@@ -240,8 +251,6 @@ class Store {
   void PruneStaleAttestationData();
   static absl::Status VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
                                             const StoreCrypto& crypto, BlockProofCheck proof_check);
-  static absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const StoreCrypto& crypto, const State& state,
-                                                             ValidatorIndex index, crypto::KeyRole role);
   absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const State& state, ValidatorIndex index,
                                                       crypto::KeyRole role) const {
     return PublicKeyOf(crypto_, state, index, role);

@@ -56,6 +56,9 @@ struct NodeOptions {
   std::vector<consensus::ValidatorIndex> validators;
   bool is_aggregator = false;
   bool chain_worker = true;  // mutations on the node's own thread
+  // Threads verifying gossip vote signatures ahead of the chain worker (VerifyPool);
+  // 0: one per core. Unused without the worker.
+  size_t verify_threads = 0;
   const crypto::xmss::XmssConfig* xmss = &crypto::xmss::kTestConfig;
   // Aggregate proofs: both null for the spec's placeholder proofs (test networks),
   // else the host's verifier and prover (both required; they must outlive the node).

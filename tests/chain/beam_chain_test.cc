@@ -318,7 +318,8 @@ class BlockingHandler : public ChainWorkHandler {
     Wait();
     ++aggregates;
   }
-  void HandleAttestation(consensus::SignedAttestation a, const std::string&) override {
+  void HandleAttestation(consensus::SignedAttestation a, const std::string&,
+                         std::shared_ptr<VerifyPool::Ticket>) override {
     Wait();
     last_attestation_slot = a.data.slot;
     ++attestations;

@@ -1,8 +1,9 @@
-// Stress: several threads flood one BeamChain (worker on) with blocks (with forks),
-// then aggregates, while others read (status, presence, state borrows, metrics) and
-// fetch-dedup; finalization prunes meanwhile. The final head, justified and
-// finalized checkpoints must equal those of a single-threaded replay of the same
-// input. A watchdog turns a deadlock into a failure. Run under the tsan and asan
+// Stress: several threads flood one BeamChain (worker on, two verification-pool
+// threads) with blocks (with forks), then aggregates, then gossip votes (half with
+// signatures that do not verify), while others read (status, presence, state borrows,
+// metrics) and fetch-dedup; finalization prunes meanwhile. The final head, justified
+// and finalized checkpoints and the counts of valid and invalid votes must equal those
+// of a single-threaded replay of the same input (inline, no pool). A watchdog turns a deadlock into a failure. Run under the tsan and asan
 // presets in CI.
 //
 // BEAM_STRESS_SECONDS=N repeats rounds for about N seconds (default 2).
@@ -56,13 +57,50 @@ class Watchdog {
 
 struct Outcome {
   Checkpoint head, justified, finalized;
+  double votes_valid = 0, votes_invalid = 0;  // gossip votes (lean_attestations_*_total)
 };
+
+// Valid iff the signature's first randomness element is even (VotesOf sets it to the
+// validator index): gossip votes whose result the chain must reproduce, whether the
+// worker or the verification pool checks them.
+class ParitySignatures final : public crypto::SignatureVerifier {
+ public:
+  bool Verify(const crypto::xmss::PublicKey&, uint64_t, const ssz::Root&,
+              const crypto::xmss::Signature& signature) const override {
+    return signature.rho[0].value % 2 == 0;
+  }
+};
+
+double GossipVotes(const metrics::Registry& registry, const char* name) {
+  const std::string text = registry.RenderText();
+  const std::string key = std::string("\n") + name + "{source=\"gossip\"} ";
+  const size_t at = text.find(key);
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + key.size()));
+}
+
+// Every validator's vote for the data of each aggregate of the last slots (older ones
+// name pruned blocks by the time they come, and never reach the signature check).
+std::vector<SignedAttestation> VotesOf(const testing::ProducedChain& input) {
+  std::vector<SignedAttestation> votes;
+  for (const auto& a : input.aggregates) {
+    if (a.data.slot + 3 < kSlots) continue;
+    for (ValidatorIndex v = 0; v < kValidators; ++v) {
+      SignedAttestation vote;
+      vote.validator_index = v;
+      vote.data = a.data;
+      vote.signature.rho[0].value = static_cast<uint32_t>(v);
+      votes.push_back(vote);
+    }
+  }
+  return votes;
+}
 
 class ChainStress : public ::testing::Test {
  protected:
   std::unique_ptr<BeamChain> MakeChain(bool worker, metrics::Registry* registry, ChainWorkerLimits limits = {}) {
     ChainConfig config;
     config.chain_worker = worker;
+    config.verify_threads = worker ? 2 : 0;  // with the worker, votes are verified ahead
     config.worker_limits = limits;
     auto chain = BeamChain::Create(genesis_.state, genesis_.block, config,
                                    ChainCrypto{&signatures_, &aggregates_, &prover_}, registry);
@@ -76,8 +114,11 @@ class ChainStress : public ::testing::Test {
     (void)chain->SubmitTick(kSlots * 5);
     for (const auto& b : input.blocks) (void)chain->SubmitBlock(b);
     for (const auto& a : input.aggregates) (void)chain->SubmitAggregate(a);
+    for (const auto& v : VotesOf(input)) (void)chain->SubmitAttestation(v);
     (void)chain->SubmitTick(kSlots * 5 + 4);
-    return Outcome{chain->Head(), chain->Justified(), chain->Finalized()};
+    return Outcome{chain->Head(), chain->Justified(), chain->Finalized(),
+                   GossipVotes(registry, "lean_attestations_valid_total"),
+                   GossipVotes(registry, "lean_attestations_invalid_total")};
   }
 
   Outcome Concurrent(const testing::ProducedChain& input, uint64_t seed) {
@@ -141,16 +182,23 @@ class ChainStress : public ::testing::Test {
     };
     flood(input.blocks, [&](const SignedBlock& b) { EXPECT_TRUE(chain->SubmitBlock(b).ok()); });
     flood(input.aggregates, [&](const SignedAggregatedAttestation& a) { (void)chain->SubmitAggregate(a); });
+    const std::vector<SignedAttestation> votes = VotesOf(input);
+    flood(votes, [&](const SignedAttestation& v) { (void)chain->SubmitAttestation(v); });
     (void)chain->SubmitTick(kSlots * 5 + 4);
     chain->WaitIdle();
     stop = true;
     for (auto& t : readers) t.join();
     EXPECT_GT(reads.load(), 0u);
-    return Outcome{chain->Head(), chain->Justified(), chain->Finalized()};
+    const std::string text = registry.RenderText();
+    EXPECT_NE(text.find("lean_verify_pool_verified_total{by=\"pool\"} "), std::string::npos)
+        << "the votes did not go through the verification pool";
+    return Outcome{chain->Head(), chain->Justified(), chain->Finalized(),
+                   GossipVotes(registry, "lean_attestations_valid_total"),
+                   GossipVotes(registry, "lean_attestations_invalid_total")};
   }
 
   testing::Genesis genesis_ = testing::MakeGenesis(kValidators);
-  testing::AcceptAllSignatures signatures_;
+  ParitySignatures signatures_;
   crypto::MockedAggregateVerifier aggregates_;
   crypto::MockedAggregateProver prover_;
 };
@@ -166,6 +214,8 @@ TEST_F(ChainStress, ConcurrentIngestEqualsSingleThreadedReplay) {
   ASSERT_GT(input.finalized.slot, 0u);
   const Outcome expected = Replay(input);
   EXPECT_EQ(expected.head.root, input.head);
+  EXPECT_GT(expected.votes_valid, 0);
+  EXPECT_GT(expected.votes_invalid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(StressSeconds());
   uint64_t round = 0;
   do {
@@ -173,6 +223,8 @@ TEST_F(ChainStress, ConcurrentIngestEqualsSingleThreadedReplay) {
     ASSERT_EQ(got.head, expected.head) << "round " << round;
     ASSERT_EQ(got.justified, expected.justified) << "round " << round;
     ASSERT_EQ(got.finalized, expected.finalized) << "round " << round;
+    ASSERT_EQ(got.votes_valid, expected.votes_valid) << "round " << round;
+    ASSERT_EQ(got.votes_invalid, expected.votes_invalid) << "round " << round;
     ++round;
   } while (std::chrono::steady_clock::now() < deadline);
 }

@@ -197,6 +197,7 @@ class BeamNodeConfig(ctypes.Structure):
         ("range_sync_batch", ctypes.c_uint32),
         ("data_dir", ctypes.c_char_p),
         ("storage_sync", c_enum),  # ABI 1.2
+        ("verify_threads", ctypes.c_uint32),  # ABI 1.2
     ]
 
 

@@ -44,7 +44,7 @@ INIT_FUNCTIONS = {
 }
 # The ABI 1.0 size of structs a later 1.x appended fields to (the rest: the whole struct).
 FIRST_SIZES = {
-    "beam_node_config": _ffi.BeamNodeConfig.storage_sync.offset,  # 1.2 appended storage_sync
+    "beam_node_config": _ffi.BeamNodeConfig.storage_sync.offset,  # 1.2 appended storage_sync, verify_threads
 }
 # Opaque handle types: passed as c_void_p.
 OPAQUE = {"beam_node", "beam_state_borrow", "beam_xmss_key", "beam_bytes_sink", "beam_locked_map",

@@ -1,0 +1,117 @@
+#include "chain/verify_pool.h"
+
+#include <utility>
+
+namespace beam::chain {
+
+class VerifyPool::Ticket {
+ public:
+  enum class State { kQueued, kRunning, kDone };
+
+  Ticket(const ssz::Bytes52& key_ssz, const crypto::xmss::PublicKey& key, uint64_t slot, const ssz::Root& message,
+         crypto::xmss::Signature signature)
+      : key_ssz(key_ssz), key(key), slot(slot), message(message), signature(std::move(signature)) {}
+
+  // Immutable after construction.
+  const ssz::Bytes52 key_ssz;
+  const crypto::xmss::PublicKey key;
+  const uint64_t slot;
+  const ssz::Root message;
+  const crypto::xmss::Signature signature;
+
+  // Guarded by the pool's mu_ (a leaf lock; not expressible as an annotation here).
+  State state = State::kQueued;
+  bool valid = false;
+};
+
+VerifyPool::VerifyPool(size_t threads, size_t queue_limit, const crypto::SignatureVerifier* verifier,
+                       metrics::Registry* registry)
+    : verifier_(verifier), queue_limit_(queue_limit == 0 ? 1 : queue_limit) {
+  static metrics::Registry* const fallback = new metrics::Registry();  // when the host keeps no metrics
+  metrics::Registry* r = registry != nullptr ? registry : fallback;
+  depth_ = r->GetGauge("lean_verify_pool_queue_depth", "Vote signatures waiting for a verification thread.");
+  dropped_ = r->GetCounter("lean_verify_pool_dropped_total",
+                           "Vote signatures not verified ahead because the pool's queue was full.");
+  verified_by_pool_ = r->GetCounter("lean_verify_pool_verified_total", "Vote signatures verified ahead of the worker.",
+                                    {{"by", "pool"}});
+  verified_by_caller_ = r->GetCounter("lean_verify_pool_verified_total", "Vote signatures verified ahead of the worker.",
+                                      {{"by", "worker"}});
+  if (threads == 0) threads = 1;
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+}
+
+VerifyPool::~VerifyPool() {
+  {
+    MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  work_cv_.SignalAll();
+  for (std::thread& t : threads_) t.join();
+}
+
+std::shared_ptr<VerifyPool::Ticket> VerifyPool::Submit(const ssz::Bytes52& key_ssz, const crypto::xmss::PublicKey& key,
+                                                       uint64_t slot, const ssz::Root& message,
+                                                       crypto::xmss::Signature signature) {
+  auto ticket = std::make_shared<Ticket>(key_ssz, key, slot, message, std::move(signature));
+  {
+    MutexLock lock(&mu_);
+    if (queue_.size() >= queue_limit_) {
+      queue_.pop_front();  // stays kQueued: the worker verifies it itself
+      dropped_->Increment();
+    }
+    queue_.push_back(ticket);
+    depth_->Set(static_cast<double>(queue_.size()));
+  }
+  work_cv_.Signal();
+  return ticket;
+}
+
+bool VerifyPool::Verify(const Ticket& ticket) const {
+  return verifier_->Verify(ticket.key, ticket.slot, ticket.message, ticket.signature);
+}
+
+bool VerifyPool::Result(Ticket& ticket) {
+  {
+    MutexLock lock(&mu_);
+    while (ticket.state == Ticket::State::kRunning) done_cv_.Wait(&mu_);
+    if (ticket.state == Ticket::State::kDone) return ticket.valid;
+    ticket.state = Ticket::State::kRunning;  // ours now; a pool thread that pops it skips it
+  }
+  const bool valid = Verify(ticket);
+  verified_by_caller_->Increment();
+  {
+    MutexLock lock(&mu_);
+    ticket.valid = valid;
+    ticket.state = Ticket::State::kDone;
+  }
+  done_cv_.SignalAll();
+  return valid;
+}
+
+const ssz::Bytes52& VerifyPool::KeyOf(const Ticket& ticket) { return ticket.key_ssz; }
+
+void VerifyPool::Run() {
+  while (true) {
+    std::shared_ptr<Ticket> ticket;
+    {
+      MutexLock lock(&mu_);
+      while (!stop_ && queue_.empty()) work_cv_.Wait(&mu_);
+      if (stop_) return;
+      ticket = std::move(queue_.back());  // newest first, as the worker takes votes
+      queue_.pop_back();
+      depth_->Set(static_cast<double>(queue_.size()));
+      if (ticket->state != Ticket::State::kQueued) continue;  // the worker took it
+      ticket->state = Ticket::State::kRunning;
+    }
+    const bool valid = Verify(*ticket);
+    verified_by_pool_->Increment();
+    {
+      MutexLock lock(&mu_);
+      ticket->valid = valid;
+      ticket->state = Ticket::State::kDone;
+    }
+    done_cv_.SignalAll();
+  }
+}
+
+}  // namespace beam::chain

@@ -1,0 +1,91 @@
+// VerifyPool: threads that check gossip vote signatures ahead of the chain worker.
+//
+// The chain worker still decides every vote, in its queue order, with the checks of
+// the sequential path. What moves off it is the XMSS verification, the costly part:
+// when a vote is queued for the worker, the pool is asked to verify its signature
+// under the key its validator has in the head state (a Ticket). When the worker
+// reaches the vote it runs the usual prechecks and, if the key it would verify under
+// is the ticket's, takes the ticket's answer instead of verifying again. Verification
+// is a pure function of (key, slot, message, signature), so the result is the one the
+// sequential path would get; a different key (a registry that changed) is verified
+// inline.
+//
+// Order: pool threads take the newest ticket first, as the worker takes the newest
+// vote first. A worker that reaches a ticket no thread has started verifies it itself
+// (Result) rather than wait behind the pool's queue, so the worker never idles while
+// there is work, and with N pool threads N + 1 verifications run at once.
+//
+// Bounds: at most `queue_limit` tickets wait; a new one drops the oldest waiting
+// ticket (which the worker then verifies inline): lean_verify_pool_dropped_total.
+// Depth, drops and who verified are exported (lean_verify_pool_*).
+//
+// Thread-safe. The pool's mutex is a leaf: nothing else is locked while it is held,
+// and the verifier runs outside it.
+
+#ifndef BEAMCORE_CHAIN_VERIFY_POOL_H_
+#define BEAMCORE_CHAIN_VERIFY_POOL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "base/mutex.h"
+#include "crypto/verifier.h"
+#include "crypto/xmss/containers.h"
+#include "metrics/registry.h"
+#include "ssz/bytes.h"
+
+namespace beam::chain {
+
+class VerifyPool {
+ public:
+  class Ticket;
+
+  // `verifier` must outlive the pool. `threads` >= 1.
+  VerifyPool(size_t threads, size_t queue_limit, const crypto::SignatureVerifier* verifier,
+             metrics::Registry* registry);
+  ~VerifyPool();  // stops the threads; waiting tickets stay unverified (Result verifies them)
+  VerifyPool(const VerifyPool&) = delete;
+  VerifyPool& operator=(const VerifyPool&) = delete;
+
+  // Queues the verification of `signature` over (message, slot) under `key` (decoded
+  // from `key_ssz`, the 52 bytes the state holds). Never blocks.
+  std::shared_ptr<Ticket> Submit(const ssz::Bytes52& key_ssz, const crypto::xmss::PublicKey& key, uint64_t slot,
+                                 const ssz::Root& message, crypto::xmss::Signature signature)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The ticket's answer: waits while a pool thread verifies it; verifies it on this
+  // thread when none has started.
+  bool Result(Ticket& ticket) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The raw key the ticket verifies under (to compare with the key the worker would use).
+  static const ssz::Bytes52& KeyOf(const Ticket& ticket);
+
+  size_t threads() const { return threads_.size(); }
+
+ private:
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  bool Verify(const Ticket& ticket) const;
+
+  const crypto::SignatureVerifier* const verifier_;
+  const size_t queue_limit_;
+  metrics::Gauge* depth_;
+  metrics::Counter* dropped_;
+  metrics::Counter* verified_by_pool_;
+  metrics::Counter* verified_by_caller_;
+
+  mutable Mutex mu_;
+  CondVar work_cv_;  // a ticket was queued, or stop
+  CondVar done_cv_;  // a ticket was verified
+  std::deque<std::shared_ptr<Ticket>> queue_ ABSL_GUARDED_BY(mu_);  // newest at the back
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace beam::chain
+
+#endif  // BEAMCORE_CHAIN_VERIFY_POOL_H_
