@@ -105,7 +105,8 @@ beam_status TranslateConfig(const beam_node_config* host_config, beam_node* hand
   if (config->request_timeout_ms != 0) options->request_timeout_ms = config->request_timeout_ms;
   if (config->range_sync_batch != 0) options->range_sync_batch = config->range_sync_batch;
   if (config->data_dir != nullptr) options->data_dir = config->data_dir;
-  options->verify_threads = config->verify_threads;
+  options->verify_threads = config->verify_threads == BEAM_VERIFY_THREADS_NONE ? node::NodeOptions::kNoVerifyThreads
+                                                                              : config->verify_threads;
   options->storage.sync =
       storage_sync == BEAM_STORAGE_SYNC_FULL ? storage::SyncMode::kFull : storage::SyncMode::kNormal;
   if (config->network != nullptr) {

@@ -236,10 +236,12 @@ typedef struct beam_node_config {
    * ends before it and gets NORMAL. */
   beam_storage_sync storage_sync;
   /* ABI 1.2: threads verifying gossip vote signatures ahead of the chain worker (the
-   * worker still decides every vote, in order, with the same result); 0: one per
-   * core. Unused with chain_worker 0. */
+   * worker still decides every vote, in order, with the same result, and verifies
+   * itself a vote no thread has started); 0: one per core; BEAM_VERIFY_THREADS_NONE:
+   * no such thread. Unused with chain_worker 0. */
   uint32_t verify_threads;
 } beam_node_config;
+#define BEAM_VERIFY_THREADS_NONE 0xFFFFFFFFu
 #define BEAM_NODE_CONFIG_INIT                                                                                    \
   {sizeof(beam_node_config), NULL, 0, NULL, 0, NULL, 0, 0, 1, BEAM_XMSS_TEST, BEAM_PROOFS_MOCKED, NULL, NULL, NULL, \
    NULL, 0, 0, NULL, BEAM_STORAGE_SYNC_NORMAL, 0}

@@ -126,8 +126,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeOptions options) {
   config.chain_worker = options.chain_worker;
   config.is_aggregator = options.is_aggregator;
   config.local_validators = options.validators;
-  config.verify_threads = options.verify_threads != 0 ? options.verify_threads
-                                                      : std::max(1u, std::thread::hardware_concurrency());
+  config.verify_threads = options.verify_threads == NodeOptions::kNoVerifyThreads ? 0
+                          : options.verify_threads != 0 ? options.verify_threads
+                                                        : std::max(1u, std::thread::hardware_concurrency());
   config.db = node->db_.get();
   // Without the block only a state whose block has an empty body (genesis) can be
   // rebuilt: any other body is known by its root alone, and a rebuilt block would

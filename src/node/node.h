@@ -57,7 +57,8 @@ struct NodeOptions {
   bool is_aggregator = false;
   bool chain_worker = true;  // mutations on the node's own thread
   // Threads verifying gossip vote signatures ahead of the chain worker (VerifyPool);
-  // 0: one per core. Unused without the worker.
+  // 0: one per core; kNoVerifyThreads: none. Unused without the worker.
+  static constexpr size_t kNoVerifyThreads = static_cast<size_t>(-1);
   size_t verify_threads = 0;
   const crypto::xmss::XmssConfig* xmss = &crypto::xmss::kTestConfig;
   // Aggregate proofs: both null for the spec's placeholder proofs (test networks),

@@ -61,6 +61,7 @@ BEAM_PROOFS_MOCKED = 0
 BEAM_PROOFS_HOST = 1
 BEAM_STORAGE_SYNC_NORMAL = 0
 BEAM_STORAGE_SYNC_FULL = 1
+BEAM_VERIFY_THREADS_NONE = 0xFFFFFFFF
 BEAM_XMSS_PUBLIC_KEY_SIZE = 52
 
 # ---- wire.h -----------------------------------------------------------------------

@@ -49,7 +49,7 @@ class Node(Closable):
                         loss may roll back the latest blocks) or StorageSync.FULL (each
                         stored block synced before it counts; one fsync per block)
     verify_threads:     threads verifying gossip vote signatures ahead of the chain
-                        worker (0, the default: one per core)
+                        worker (0, the default: one per core; VERIFY_THREADS_NONE: none)
 
     Callbacks run on the node's threads or on the thread calling into the node; they must
     not block for long and must not call this node (that raises RuntimeError inside the

@@ -342,6 +342,16 @@ class StructSizeTest(unittest.TestCase):
         self.assertIn("struct_size", cm.exception.message)
         self.assertIsNone(out.value)
 
+    def test_verify_threads_default_explicit_and_none(self):
+        g = support.genesis()
+        for threads in (0, 1, 3, beamcore.VERIFY_THREADS_NONE):
+            with beamcore.Node(g, validator_indices=range(4), verify_threads=threads) as node:
+                node.tick(6)
+                node.wait_idle()
+                self.assertEqual(node.head().slot, 0)
+        with self.assertRaises((ValueError, OverflowError)):
+            beamcore.Node(g, verify_threads=-1)
+
     def test_a_1_1_config_gets_normal_sync_and_an_unknown_sync_is_refused(self):
         g = support.genesis()
         lib = beamcore.lib()
