@@ -27,6 +27,7 @@
 #include <random>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "consensus/rejection.h"
 #include "consensus/state_transition.h"
@@ -84,8 +85,14 @@ bool Consistent(const State& state) {
   if (state.latest_finalized.slot > state.latest_justified.slot) return false;
   const size_t roots = state.justifications_roots.size();
   if (state.justifications_validators.size() != roots * state.validators.size()) return false;
+  // Pending justifications name blocks of the unfinalized history (the spec asserts it
+  // when finalization moves).
+  absl::flat_hash_set<Root> history;
+  for (size_t i = state.latest_finalized.slot + 1; i < state.historical_block_hashes.size(); ++i) {
+    history.insert(state.historical_block_hashes[i]);
+  }
   for (size_t i = 0; i < roots; ++i) {
-    if (state.justifications_roots[i].IsZero()) return false;
+    if (state.justifications_roots[i].IsZero() || !history.contains(state.justifications_roots[i])) return false;
   }
   return true;
 }
