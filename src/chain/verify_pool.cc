@@ -97,8 +97,10 @@ void VerifyPool::Run() {
       MutexLock lock(&mu_);
       while (!stop_ && queue_.empty()) work_cv_.Wait(&mu_);
       if (stop_) return;
-      ticket = std::move(queue_.back());  // newest first, as the worker takes votes
-      queue_.pop_back();
+      // Oldest first: the worker takes the newest votes, so the two work toward each
+      // other from both ends and rarely want the same ticket.
+      ticket = std::move(queue_.front());
+      queue_.pop_front();
       depth_->Set(static_cast<double>(queue_.size()));
       if (ticket->state != Ticket::State::kQueued) continue;  // the worker took it
       ticket->state = Ticket::State::kRunning;

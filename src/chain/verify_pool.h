@@ -10,13 +10,15 @@
 // sequential path would get; a different key (a registry that changed) is verified
 // inline.
 //
-// Order: pool threads take the newest ticket first, as the worker takes the newest
-// vote first. A worker that reaches a ticket no thread has started verifies it itself
-// (Result) rather than wait behind the pool's queue, so the worker never idles while
-// there is work, and with N pool threads N + 1 verifications run at once.
+// Order: the worker takes the newest vote first, pool threads the oldest ticket
+// first, so they work from both ends of the backlog instead of queueing behind each
+// other (newest-first pool threads kept the worker waiting on the ticket a thread had
+// just taken: one thread gave no gain over none). A worker that reaches a ticket no
+// thread has started verifies it itself (Result), so with N pool threads N + 1
+// verifications run at once.
 //
 // Bounds: at most `queue_limit` tickets wait; a new one drops the oldest waiting
-// ticket (which the worker then verifies inline): lean_verify_pool_dropped_total.
+// ticket (which the worker then verifies itself, if the vote is still queued): lean_verify_pool_dropped_total.
 // Depth, drops and who verified are exported (lean_verify_pool_*).
 //
 // Thread-safe. The pool's mutex is a leaf: nothing else is locked while it is held,
