@@ -107,6 +107,7 @@ beam_status TranslateConfig(const beam_node_config* host_config, beam_node* hand
   if (config->data_dir != nullptr) options->data_dir = config->data_dir;
   options->verify_threads = config->verify_threads == BEAM_VERIFY_THREADS_NONE ? node::NodeOptions::kNoVerifyThreads
                                                                               : config->verify_threads;
+  if (config->serve_history_slots != 0) options->serve_history_slots = config->serve_history_slots;
   options->storage.sync =
       storage_sync == BEAM_STORAGE_SYNC_FULL ? storage::SyncMode::kFull : storage::SyncMode::kNormal;
   if (config->network != nullptr) {

@@ -43,9 +43,9 @@ constexpr bool kIsFirstVersion = StructVersion<T>::kFirstSize == sizeof(T);
 static_assert(kIsFirstVersion<beam_network_vtable> && kIsFirstVersion<beam_clock_vtable> &&
               kIsFirstVersion<beam_crypto_vtable> && kIsFirstVersion<beam_log_sink> &&
               kIsFirstVersion<beam_node_health> && kIsFirstVersion<beam_api_response>);
-// Appended fields: beam_node_config.storage_sync and verify_threads (1.2). Zero is each
-// one's default.
-static_assert(sizeof(beam_node_config) - BEAM_CAPI_FIELD_END(beam_node_config, verify_threads) <
+// Appended fields: beam_node_config.storage_sync and verify_threads (1.2),
+// serve_history_slots (1.3). Zero is each one's default.
+static_assert(sizeof(beam_node_config) - BEAM_CAPI_FIELD_END(beam_node_config, serve_history_slots) <
               alignof(beam_node_config));  // the last field (then padding)
 
 // True when `s` is non-NULL and at least as large as the struct's first version.

@@ -240,11 +240,17 @@ typedef struct beam_node_config {
    * itself a vote no thread has started); 0: one per core; BEAM_VERIFY_THREADS_NONE:
    * no such thread. Unused with chain_worker 0. */
   uint32_t verify_threads;
+  /* ABI 1.3: how far back BlocksByRange requests are served, in slots before the
+   * current slot; older start slots are answered RESOURCE_UNAVAILABLE. 0: leanSpec's
+   * MIN_SLOTS_FOR_BLOCK_REQUESTS (3600); BEAM_SERVE_HISTORY_ALL: every stored block
+   * (an archive node, which lets a node further behind catch up by range). */
+  uint64_t serve_history_slots;
 } beam_node_config;
 #define BEAM_VERIFY_THREADS_NONE 0xFFFFFFFFu
+#define BEAM_SERVE_HISTORY_ALL UINT64_MAX
 #define BEAM_NODE_CONFIG_INIT                                                                                    \
   {sizeof(beam_node_config), NULL, 0, NULL, 0, NULL, 0, 0, 1, BEAM_XMSS_TEST, BEAM_PROOFS_MOCKED, NULL, NULL, NULL, \
-   NULL, 0, 0, NULL, BEAM_STORAGE_SYNC_NORMAL, 0}
+   NULL, 0, 0, NULL, BEAM_STORAGE_SYNC_NORMAL, 0, 0}
 /* Zeroes `struct_size` bytes at *config, sets struct_size and the defaults: chain
  * worker on, TEST XMSS scheme, mocked proofs (as BEAM_NODE_CONFIG_INIT). */
 BEAM_EXPORT BEAM_WARN_UNUSED_RESULT beam_status beam_node_config_init(beam_node_config* config, size_t struct_size);

@@ -66,7 +66,7 @@ extern "C" {
 /* ---- Version ------------------------------------------------------------------- */
 
 #define BEAMCORE_VERSION_MAJOR 1
-#define BEAMCORE_VERSION_MINOR 2
+#define BEAMCORE_VERSION_MINOR 3
 #define BEAMCORE_VERSION_PATCH 0
 
 /* The library's version as a NUL-terminated "MAJOR.MINOR.PATCH" string in static

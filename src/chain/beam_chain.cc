@@ -169,6 +169,7 @@ absl::StatusOr<std::unique_ptr<BeamChain>> BeamChain::Create(consensus::State an
   const Root anchor_root = (*store)->head();
   RcState anchor = (*store)->StateOf(anchor_root);
   chain->root_to_slot_.Put(anchor_root, anchor_block.slot);
+  chain->stored_anchor_slot_.store(anchor_block.slot, std::memory_order_relaxed);
   {
     TieredMutexLock lock(&chain->events_mu_, kSiteEvents);
     chain->last_emitted_justified_ = (*store)->latest_justified();
@@ -228,9 +229,11 @@ absl::Status BeamChain::Persist(const SignedBlock& block, const Root& root, ssz:
     return absl::OkStatus();
   }
   if (replaying_) return absl::OkStatus();  // already stored
-  const ssz::ByteVec state = post_state != nullptr ? ssz::Encode(*post_state) : ssz::ByteVec();
+  // Blocks only: a restart rebuilds post-states by replaying from the stored anchor
+  // (a state per block was most of a catch-up's write volume).
+  (void)post_state;
   return config_.db->PutBlock(storage::StoredBlock{root, block.block.slot, block.block.parent_root, std::move(bytes)},
-                              ssz::ByteView(state.data(), state.size()));
+                              ssz::ByteView());
 }
 
 std::optional<ssz::ByteVec> BeamChain::GetBlockSsz(const Root& root) const {
@@ -347,6 +350,14 @@ absl::Status BeamChain::SubmitTick(uint64_t interval) {
 
 void BeamChain::WaitIdle() {
   if (worker_ != nullptr) worker_->WaitIdle();
+}
+
+size_t BeamChain::BlockQueueRoom() const {
+  return worker_ != nullptr ? worker_->block_room() : std::numeric_limits<size_t>::max();
+}
+
+size_t BeamChain::BlockQueueCapacity() const {
+  return worker_ != nullptr ? worker_->block_capacity() : std::numeric_limits<size_t>::max();
 }
 
 absl::Status BeamChain::ProcessAttestation(const SignedAttestation& attestation, const std::string& source,
@@ -600,10 +611,25 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
         block_ssz ? ssz::Decode<SignedBlock>(*block_ssz) : absl::StatusOr<SignedBlock>(absl::NotFoundError(""));
     if (block.ok()) {
       const std::vector<Root> live(kept.begin(), kept.end());
+      // The restart anchor moves every anchor_interval_slots of finality (a state write
+      // per finalization would be one per block while finality keeps up).
+      std::optional<storage::ChainDb::AnchorSsz> anchor;
+      ssz::ByteVec anchor_block_ssz, anchor_state_ssz;
+      const Slot anchor_slot = stored_anchor_slot_.load(std::memory_order_relaxed);
+      if (finalized_state != nullptr && finalized.slot >= anchor_slot + config_.storage_anchor_interval_slots) {
+        anchor_block_ssz = ssz::Encode(block->block);
+        anchor_state_ssz = ssz::Encode(*finalized_state);
+        anchor = storage::ChainDb::AnchorSsz{ssz::ByteView(anchor_block_ssz.data(), anchor_block_ssz.size()),
+                                             ssz::ByteView(anchor_state_ssz.data(), anchor_state_ssz.size())};
+      }
       const absl::Status s = config_.db->Finalize(
-          finalized, ssz::Encode(block->block), finalized_chain,
+          finalized, anchor, finalized_chain,
           config_.prune_on_finalization ? std::optional<absl::Span<const Root>>(live) : std::nullopt);
-      if (!s.ok()) StorageFailed(s);
+      if (!s.ok()) {
+        StorageFailed(s);
+      } else if (anchor.has_value()) {
+        stored_anchor_slot_.store(finalized.slot, std::memory_order_relaxed);
+      }
     }
   } else {
     TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexWrite);

@@ -106,6 +106,10 @@ struct ChainConfig {
   size_t max_invalid_blocks = 4096;
   // Drop fork-choice nodes and states below the finalized block after finalization.
   bool prune_on_finalization = true;
+  // With storage: the finalized state is written as the restart anchor once finality
+  // has moved this many slots past the stored one (a restart replays at most these
+  // finalized blocks more); 0: at every finalization.
+  uint64_t storage_anchor_interval_slots = 32;
   // Vote pools are bounded at every slot boundary (Store::PruneAttestationPools):
   // votes older than this many slots are dropped unless they are a validator's latest
   // vote. 0 keeps the spec's behaviour (pools shrink only on finalization). A vote is
@@ -201,6 +205,10 @@ class BeamChain final : private ChainWorkHandler {
   absl::Status SubmitTick(uint64_t interval);
   // Waits until the worker has processed everything queued (no-op when inline).
   void WaitIdle();
+  // Blocks SubmitBlock would queue now, and the most it ever queues (SIZE_MAX for
+  // both when inline): range sync asks for no more blocks than fit.
+  size_t BlockQueueRoom() const;
+  size_t BlockQueueCapacity() const;
 
   // --- Chain operations (run on the worker; callable directly when it is off) ---
   absl::Status OnBlock(const SignedBlock& block, std::optional<Root> root = std::nullopt);
@@ -372,6 +380,8 @@ class BeamChain final : private ChainWorkHandler {
 
   // Tier 5b.
   LockedMap<Root, Slot> root_to_slot_{"root_to_slot", kRootToSlotTier};
+  // The slot of the storage's restart anchor (its state is the one stored).
+  std::atomic<Slot> stored_anchor_slot_{0};
 
   // Tier 5c.
   mutable TieredMutex events_mu_ ABSL_ACQUIRED_AFTER(pending_mu_);

@@ -105,6 +105,11 @@ size_t ChainWorker::depth(Queue q) const {
   return 0;
 }
 
+size_t ChainWorker::block_room() const {
+  MutexLock lock(&mu_);
+  return blocks_.size() >= limits_.blocks ? 0 : limits_.blocks - blocks_.size();
+}
+
 void ChainWorker::Run() {
   while (true) {
     std::optional<uint64_t> tick;

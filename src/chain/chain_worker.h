@@ -74,6 +74,9 @@ class ChainWorker {
   // Blocks until every queue is empty and the worker is idle.
   void WaitIdle() ABSL_LOCKS_EXCLUDED(mu_);
   size_t depth(Queue q) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Blocks EnqueueBlock would still take now (the capacity less the queued blocks).
+  size_t block_room() const ABSL_LOCKS_EXCLUDED(mu_);
+  size_t block_capacity() const { return limits_.blocks; }
   uint64_t dropped(Queue q) const { return dropped_[static_cast<int>(q)]->value(); }
 
  private:

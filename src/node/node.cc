@@ -57,7 +57,10 @@ class Node::Events final : public chain::ChainObserver {
     if (PeerSync* sync = node_->sync_.get()) sync->FetchBlocks({parent_root}, sync->BlockSource(child_root));
   }
   void OnBlockImported(const ssz::Root& root, uint64_t slot) override {
-    if (PeerSync* sync = node_->sync_.get()) sync->TakeBlockSource(root);
+    if (PeerSync* sync = node_->sync_.get()) {
+      sync->TakeBlockSource(root);
+      sync->OnBlockImported();
+    }
     if (node_->log_.Enabled(LogLevel::kDebug)) {
       node_->log_.Log(LogLevel::kDebug, absl::StrCat("imported block ", ssz::ToHex(root), " at slot ", slot));
     }
@@ -124,6 +127,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeOptions options) {
   }
   chain::ChainConfig config;
   config.chain_worker = options.chain_worker;
+  if (options.block_queue_limit != 0) config.worker_limits.blocks = options.block_queue_limit;
   config.is_aggregator = options.is_aggregator;
   config.local_validators = options.validators;
   config.verify_threads = options.verify_threads == NodeOptions::kNoVerifyThreads ? 0
@@ -155,6 +159,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Create(NodeOptions options) {
   sync.request_timeout_intervals =
       (options.request_timeout_ms + consensus::kMillisecondsPerInterval - 1) / consensus::kMillisecondsPerInterval;
   sync.range_sync_batch = options.range_sync_batch;
+  sync.serve_history_slots = options.serve_history_slots;
   node->sync_ = std::make_unique<PeerSync>(node->chain_.get(), node->network_, &node->log_, sync);
   // leanMetrics node info: who this is (always 1) and when it started (Unix seconds).
   node->registry_.GetGauge("lean_node_info", "Node information (always 1).",

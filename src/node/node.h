@@ -67,6 +67,11 @@ struct NodeOptions {
   const crypto::AggregateProver* prover = nullptr;
   uint64_t request_timeout_ms = 10000;  // leanSpec RESP_TIMEOUT, in node time
   uint64_t range_sync_batch = 64;       // blocks per BlocksByRange request, 1..1024
+  // BlocksByRange is served for start slots this far back from the current slot
+  // (leanSpec MIN_SLOTS_FOR_BLOCK_REQUESTS); UINT64_MAX: every stored block.
+  uint64_t serve_history_slots = 3600;
+  // The chain worker's block queue (0: chain::ChainWorkerLimits' default).
+  size_t block_queue_limit = 0;
   std::string data_dir;                 // SQLite storage; empty: memory only
   storage::ChainDbOptions storage;      // how data_dir is written (sync mode, VFS)
   // Host interfaces; each may be null and must outlive the node.

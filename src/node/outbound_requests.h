@@ -29,6 +29,9 @@ struct OutboundRequest {
   uint64_t range_count = 0;
   uint64_t next_slot = 0;        // BlocksByRange: chunks must come in increasing slot order
   uint64_t chunks = 0;           // chunks accepted so far
+  // BlocksByRange: the first slot whose block the chain's queue could not take; the
+  // rest of the batch is skipped and the next batch starts here.
+  uint64_t resume_slot = UINT64_MAX;
   int attempt = 1;               // BlocksByRoot: asked of this many peers in turn
   std::vector<std::string> asked;  // BlocksByRoot: the peers asked so far (this one included)
   uint64_t deadline_interval = 0;

@@ -12,7 +12,6 @@
 namespace beam::node {
 namespace {
 
-constexpr uint64_t kMinSlotsForBlockRequests = 3600;  // leanSpec MIN_SLOTS_FOR_BLOCK_REQUESTS
 constexpr size_t kMaxTrackedBlockSources = 4096;
 constexpr uint64_t kStatusRefreshIntervals = PeerSync::kStatusRefreshSlots * consensus::kIntervalsPerSlot;
 constexpr uint64_t kMinStatusRefreshIntervals = consensus::kIntervalsPerSlot;  // at most once a slot
@@ -152,9 +151,27 @@ std::vector<ssz::Root> PeerSync::Undelivered(const std::vector<ssz::Root>& roots
   return missing;
 }
 
+uint64_t PeerSync::RangeBatchRoom() const {
+  // Half the queue at most, so gossip blocks still fit beside a batch.
+  const uint64_t half_queue = std::max<uint64_t>(1, chain_->BlockQueueCapacity() / 2);
+  return std::min<uint64_t>(options_.range_sync_batch, half_queue);
+}
+
+bool PeerSync::RangeSyncBusy() const {
+  return range_parked_.load(std::memory_order_acquire) || requests_.RangeSyncInFlight();
+}
+
 void PeerSync::RequestRange(const std::string& peer, uint64_t start, const wire::Status& target) {
   if (target.head.slot < start) return;
-  const uint64_t count = std::min(options_.range_sync_batch, target.head.slot - start + 1);
+  const uint64_t room = chain_->BlockQueueRoom();
+  const uint64_t wanted = std::min(options_.range_sync_batch, target.head.slot - start + 1);
+  if (room < std::min(wanted, RangeBatchRoom())) {
+    MutexLock lock(&parked_mu_);
+    parked_range_ = ParkedRange{peer, start};
+    range_parked_.store(true, std::memory_order_release);
+    return;
+  }
+  const uint64_t count = std::min(wanted, room);
   wire::BlocksByRangeRequest request{start, count};
   OutboundRequest pending;
   pending.range_start = start;
@@ -175,7 +192,7 @@ void PeerSync::MaybeSync(const std::string& peer, const wire::Status& theirs) {
     // whole fork (after a partition): one range stream from our finalized block
     // fetches it at once, where parents by root would take a round trip each.
     if (chain_->HasBlock(*missing)) return;  // it is being imported
-    if (!requests_.RangeSyncInFlight()) {
+    if (!RangeSyncBusy()) {
       log_->Log(LogLevel::kInfo, absl::StrCat("range sync from ", peer, ": its head waits for missing ancestors"));
       RequestRange(peer, ours.finalized.slot + 1, theirs);
     } else {
@@ -187,7 +204,7 @@ void PeerSync::MaybeSync(const std::string& peer, const wire::Status& theirs) {
   // or a dead fork: nothing to fetch.
   if (theirs.head.slot <= ours.finalized.slot) return;
   if (theirs.head.slot >= ours.head.slot + kRangeSyncMinGap) {
-    if (requests_.RangeSyncInFlight()) return;  // one range stream at a time
+    if (RangeSyncBusy()) return;  // one range stream at a time
     // We share the peer's chain up to its finalized block if we know that block:
     // start after it, or after our head if that is lower. If we do not know it and it
     // is past our finalized slot, our head is on a fork the peer's chain left behind
@@ -255,9 +272,18 @@ absl::Status PeerSync::OnResponseChunk(uint64_t request_id, ssz::ByteView bytes)
                         absl::StrCat("block at slot ", slot, " is outside the requested range or out of order")));
     }
     if (chain_->HasBlock(root)) return absl::OkStatus();  // already have it
+    if (request->resume_slot <= slot) return absl::OkStatus();  // an earlier block did not fit
   }
   RememberBlockSource(root, request->peer);  // it has the block's ancestors
-  return SubmitFetchedBlock(std::move(*block), root);
+  const uint64_t block_slot = block->block.slot;
+  absl::Status submitted = SubmitFetchedBlock(std::move(*block), root);
+  if (absl::IsResourceExhausted(submitted) && request->protocol == ReqProtocol::kBlocksByRange) {
+    // Our queue is full, not the peer's fault: the next batch starts here.
+    TakeBlockSource(root);
+    requests_.Update(request_id, [&](OutboundRequest& r) { return r.resume_slot = std::min(r.resume_slot, block_slot); });
+    return absl::OkStatus();
+  }
+  return submitted;
 }
 
 absl::Status PeerSync::OnResponseEnd(uint64_t request_id, ResponseCode result) {
@@ -296,7 +322,7 @@ void PeerSync::FinishRequest(const OutboundRequest& request, ResponseCode result
       std::optional<chain::PeerInfo> peer = chain_->peers().Get(request.peer);
       if (!peer || !peer->latest_status || result != ResponseCode::kSuccess) return;
       const wire::Status& target = *peer->latest_status;
-      const uint64_t next = request.range_start + request.range_count;
+      const uint64_t next = std::min(request.range_start + request.range_count, request.resume_slot);
       if (next <= target.head.slot) {
         RequestRange(request.peer, next, target);
       } else if (!chain_->HasBlock(target.head.root) && request.next_slot <= target.head.slot) {
@@ -310,10 +336,28 @@ void PeerSync::FinishRequest(const OutboundRequest& request, ResponseCode result
   }
 }
 
+void PeerSync::OnBlockImported() { ResumeParkedRange(/*check_room=*/true); }
+
+void PeerSync::ResumeParkedRange(bool check_room) {
+  if (!range_parked_.load(std::memory_order_acquire)) return;
+  if (check_room && chain_->BlockQueueRoom() < RangeBatchRoom()) return;
+  std::optional<ParkedRange> parked;
+  {
+    MutexLock lock(&parked_mu_);
+    parked.swap(parked_range_);
+    range_parked_.store(false, std::memory_order_release);
+  }
+  if (!parked) return;
+  std::optional<chain::PeerInfo> peer = chain_->peers().Get(parked->peer);
+  if (!peer || !peer->latest_status) return;  // gone: the next Status refresh picks another
+  RequestRange(parked->peer, parked->start, *peer->latest_status);  // parks again if still full
+}
+
 void PeerSync::OnTime(uint64_t interval) {
   uint64_t seen = current_interval_.load(std::memory_order_relaxed);
   while (seen < interval && !current_interval_.compare_exchange_weak(seen, interval)) {
   }
+  ResumeParkedRange(/*check_room=*/true);
   for (auto& [id, request] : requests_.TakeExpired(current_interval_.load(std::memory_order_relaxed))) {
     log_->Log(LogLevel::kWarn, absl::StrCat("request ", id, " to ", request.peer, " timed out"));
     ReportPeer(request.peer, PeerAction::kMidTolerance, "request timed out");
@@ -342,7 +386,8 @@ void PeerSync::OnTime(uint64_t interval) {
 ResponseCode PeerSync::ServeRange(const wire::BlocksByRangeRequest& request, uint64_t request_id) {
   if (request.count == 0 || request.count > wire::kMaxRequestBlocks) return ResponseCode::kInvalidRequest;
   const uint64_t current_slot = chain_->CurrentSlot();
-  const uint64_t floor = current_slot >= kMinSlotsForBlockRequests ? current_slot - kMinSlotsForBlockRequests : 0;
+  const uint64_t window = options_.serve_history_slots;
+  const uint64_t floor = current_slot >= window ? current_slot - window : 0;
   if (request.start_slot < floor) return ResponseCode::kResourceUnavailable;
   for (const auto& [slot, root] : chain_->CanonicalBlockRoots(request.start_slot, request.count)) {
     if (std::optional<ssz::ByteVec> block = chain_->GetBlockSsz(root)) {

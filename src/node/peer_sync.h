@@ -7,6 +7,11 @@
 //   batches, one range stream at a time, chunks checked to be in range and in
 //   increasing slot order; nearer, its head by root, then unknown parents by root
 //   (from the peer that sent the child), each root asked of distinct peers in turn.
+// - Range sync never asks for more blocks than the chain's block queue has room for:
+//   the next batch waits ("parked") until the worker has imported enough, and a batch
+//   whose blocks did not fit continues from the first one dropped. (Asking ahead of
+//   the import let a fast peer overflow the queue; what was dropped then came back one
+//   parent at a time.)
 // - A peer whose head waits in the block cache for missing ancestors gets one range
 //   request from our finalized slot (a whole lost fork in one stream).
 // - Serving: Status; BlocksByRoot; BlocksByRange from the chain's canonical roots with
@@ -40,9 +45,12 @@ namespace beam::node {
 
 class PeerSync {
  public:
+  static constexpr uint64_t kMinSlotsForBlockRequests = 3600;  // leanSpec MIN_SLOTS_FOR_BLOCK_REQUESTS
   struct Options {
     uint64_t request_timeout_intervals = 13;  // leanSpec RESP_TIMEOUT 10 s in 800 ms intervals
     uint64_t range_sync_batch = 64;           // blocks per BlocksByRange request (1..1024)
+    // Start slots further back than this from the current slot are RESOURCE_UNAVAILABLE.
+    uint64_t serve_history_slots = kMinSlotsForBlockRequests;
   };
   // A peer this many slots or more ahead is synced by range; nearer, by root.
   static constexpr uint64_t kRangeSyncMinGap = 4;
@@ -83,6 +91,10 @@ class PeerSync {
   std::optional<std::string> BlockSource(const ssz::Root& root) const;
   std::optional<std::string> TakeBlockSource(const ssz::Root& root);
 
+  // The chain imported a block (its queue has room again): a parked range batch
+  // goes out if it now fits. Cheap when nothing is parked.
+  void OnBlockImported();
+
   size_t outstanding_requests() const { return requests_.Count(); }
 
  private:
@@ -92,6 +104,10 @@ class PeerSync {
                        std::vector<std::string> asked, int attempt);
   void RefreshPeerStatus(uint64_t min_gap_intervals);
   void RequestRange(const std::string& peer, uint64_t start, const wire::Status& target);
+  // Blocks of room the block queue needs before a range batch is asked for.
+  uint64_t RangeBatchRoom() const;
+  void ResumeParkedRange(bool check_room);
+  bool RangeSyncBusy() const;
   void MaybeSync(const std::string& peer, const wire::Status& theirs);
   std::vector<ssz::Root> Undelivered(const std::vector<ssz::Root>& roots) const;
   void FinishRequest(const OutboundRequest& request, ResponseCode result);
@@ -107,6 +123,14 @@ class PeerSync {
   // When Status was last sent to every peer (node time; 0: never).
   std::atomic<uint64_t> last_status_refresh_{0};
   OutboundRequests requests_;
+  // The next range batch, waiting for room in the chain's block queue. Leaf lock.
+  struct ParkedRange {
+    std::string peer;
+    uint64_t start = 0;
+  };
+  mutable Mutex parked_mu_;
+  std::optional<ParkedRange> parked_range_ ABSL_GUARDED_BY(parked_mu_);
+  std::atomic<bool> range_parked_{false};  // parked_range_.has_value(), read without the lock
   LockedMap<ssz::Root, std::string> block_sources_{"gossip_block_sources"};
 };
 

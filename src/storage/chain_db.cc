@@ -281,34 +281,44 @@ absl::StatusOr<std::vector<StoredBlock>> ChainDb::BlocksAfterSlot(uint64_t slot)
   return out;
 }
 
-absl::Status ChainDb::Finalize(const consensus::Checkpoint& finalized, ssz::ByteView finalized_block_ssz,
+absl::Status ChainDb::Finalize(const consensus::Checkpoint& finalized, std::optional<AnchorSsz> anchor,
                                absl::Span<const std::pair<uint64_t, ssz::Root>> finalized_chain,
                                std::optional<absl::Span<const ssz::Root>> live_roots) {
   MutexLock lock(&mu_);
   return InTransaction(db_, [&]() -> absl::Status {
-    // Only forward: a stale finalization (replayed late) never moves the anchor back.
-    absl::StatusOr<std::optional<ssz::ByteVec>> current = GetMeta(db_, "finalized");
+    // Only forward: a stale finalization (replayed late) never moves anything back.
+    // "latest_finalized" is absent until the first finalization after the anchor
+    // ("finalized", the restart anchor, whose state is stored).
+    absl::StatusOr<std::optional<ssz::ByteVec>> current = GetMeta(db_, "latest_finalized");
+    if (current.ok() && !current->has_value()) current = GetMeta(db_, "finalized");
     if (!current.ok()) return current.status();
+    if (!current->has_value()) return absl::FailedPreconditionError("storage: no anchor recorded yet");
+    if (anchor.has_value() && (anchor->state.empty() || anchor->block.empty())) {
+      return absl::InvalidArgumentError("storage: an anchor needs its block and its state");
+    }
+    // Blocks at or below the previous finalized slot were pruned then, and no block
+    // imported since can be there (it must descend from that finalized block).
+    uint64_t prune_from_slot = 0;
     if (current->has_value()) {
       std::optional<consensus::Checkpoint> c = CheckpointFrom(**current);
       if (c && c->slot >= finalized.slot) return absl::OkStatus();
-    }
-    // The anchor's state must be stored before it becomes the anchor.
-    {
-      Statement has(db_, "SELECT 1 FROM states WHERE root = ?1");
-      if (!has.ok()) return SqlError(db_, "state lookup");
-      has.Bind(1, ssz::ByteView(finalized.root.data(), 32));
-      if (has.Step() != SQLITE_ROW) {
-        return absl::FailedPreconditionError("storage: the finalized block's state was never stored");
-      }
+      if (c) prune_from_slot = c->slot + 1;
     }
     for (const auto& [slot, root] : finalized_chain) {
       Statement st(db_, "INSERT OR REPLACE INTO finalized (slot, root) VALUES (?1, ?2)");
       st.Bind(1, slot).Bind(2, ssz::ByteView(root.data(), 32));
       if (absl::Status s = StepDone(st, db_, "finalized index write"); !s.ok()) return s;
     }
-    if (absl::Status s = PutMeta(db_, "finalized", ssz::Encode(finalized)); !s.ok()) return s;
-    if (absl::Status s = PutMeta(db_, "finalized_block", finalized_block_ssz); !s.ok()) return s;
+    if (absl::Status s = PutMeta(db_, "latest_finalized", ssz::Encode(finalized)); !s.ok()) return s;
+    if (anchor.has_value()) {
+      // The new restart anchor: its state replaces every stored one.
+      if (absl::Status s = Exec(db_, "DELETE FROM states"); !s.ok()) return s;
+      Statement st(db_, "INSERT INTO states (root, ssz) VALUES (?1, ?2)");
+      st.Bind(1, ssz::ByteView(finalized.root.data(), 32)).Bind(2, anchor->state);
+      if (absl::Status s = StepDone(st, db_, "anchor state write"); !s.ok()) return s;
+      if (absl::Status s = PutMeta(db_, "finalized", ssz::Encode(finalized)); !s.ok()) return s;
+      if (absl::Status s = PutMeta(db_, "finalized_block", anchor->block); !s.ok()) return s;
+    }
     if (!live_roots.has_value()) return absl::OkStatus();
 
     if (absl::Status s = Exec(db_, "CREATE TEMP TABLE IF NOT EXISTS live (root BLOB PRIMARY KEY) WITHOUT ROWID");
@@ -321,17 +331,14 @@ absl::Status ChainDb::Finalize(const consensus::Checkpoint& finalized, ssz::Byte
       st.Bind(1, ssz::ByteView(r.data(), 32));
       if (absl::Status s = StepDone(st, db_, "live set"); !s.ok()) return s;
     }
-    Statement keep_anchor(db_, "INSERT OR IGNORE INTO temp.live (root) VALUES (?1)");
-    keep_anchor.Bind(1, ssz::ByteView(finalized.root.data(), 32));
-    if (absl::Status s = StepDone(keep_anchor, db_, "live set"); !s.ok()) return s;
-    // States: only live blocks' (the anchor included) are kept.
-    if (absl::Status s = Exec(db_, "DELETE FROM states WHERE root NOT IN (SELECT root FROM temp.live)"); !s.ok()) {
-      return s;
-    }
-    // Blocks: the finalized chain and live blocks are kept; dead forks go.
-    return Exec(db_,
-                "DELETE FROM blocks WHERE root NOT IN (SELECT root FROM temp.live) "
-                "AND root NOT IN (SELECT root FROM finalized)");
+    // Blocks: the finalized chain and live blocks are kept; dead forks go. Only the
+    // slots since the previous finalization are looked at (the whole table each time
+    // made every finalization cost the chain's length).
+    Statement prune(db_,
+                    "DELETE FROM blocks WHERE slot >= ?1 AND root NOT IN (SELECT root FROM temp.live) "
+                    "AND NOT EXISTS (SELECT 1 FROM finalized f WHERE f.slot = blocks.slot AND f.root = blocks.root)");
+    prune.Bind(1, prune_from_slot);
+    return StepDone(prune, db_, "dead fork prune");
   });
 }
 

@@ -95,12 +95,19 @@ class ChainDb {
   // Stored blocks with slot > `slot`, in (slot, root) order.
   absl::StatusOr<std::vector<StoredBlock>> BlocksAfterSlot(uint64_t slot) const ABSL_LOCKS_EXCLUDED(mu_);
 
-  // One transaction: records `finalized` (with its inner Block SSZ) as the restart
-  // anchor, adds `finalized_chain` (slot, root) to the finalized index and, when
-  // `live_roots` is given, prunes what can no longer matter: post-states of every
-  // block outside `live_roots` (the finalized block stays, as the anchor), and blocks
-  // that are neither live nor finalized (dead forks).
-  absl::Status Finalize(const consensus::Checkpoint& finalized, ssz::ByteView finalized_block_ssz,
+  // One transaction: records `finalized` as the latest finalized checkpoint, adds
+  // `finalized_chain` (slot, root) to the finalized index and, when `live_roots` is
+  // given, drops blocks that are neither live nor finalized (dead forks). With
+  // `anchor` (the finalized block's inner Block SSZ and post-state SSZ), `finalized`
+  // also becomes the restart anchor: its state is written and every other stored
+  // state dropped. Without it the anchor stays where it was: a restart replays the
+  // finalized blocks above it (the chain moves the anchor every few dozen slots, so a
+  // state is not written per finalization).
+  struct AnchorSsz {
+    ssz::ByteView block;
+    ssz::ByteView state;
+  };
+  absl::Status Finalize(const consensus::Checkpoint& finalized, std::optional<AnchorSsz> anchor,
                         absl::Span<const std::pair<uint64_t, ssz::Root>> finalized_chain,
                         std::optional<absl::Span<const ssz::Root>> live_roots) ABSL_LOCKS_EXCLUDED(mu_);
   // Finalized-index entries with slot in [start, end), ascending.

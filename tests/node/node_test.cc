@@ -83,6 +83,56 @@ TEST_P(NodeTest, RangeSyncCatchesUpAFarBehindNode) {
   EXPECT_FALSE(RequestTargets("b", ReqProtocol::kBlocksByRange).empty());
 }
 
+// Range sync asks for no more blocks than the chain's block queue takes: with a queue
+// of 8 and batches of 64, every block arrives by range (none dropped, none fetched
+// again by root), at most eight at a time. (Batches asked ahead of the import overflowed the
+// queue, and what was dropped came back one parent per round trip.)
+TEST(NodeRangeSyncTest, BatchesNeverOverflowTheBlockQueue) {
+  const testing::Genesis genesis = testing::MakeGenesis(kValidators);
+  MessageBus bus;
+  std::vector<std::unique_ptr<Node>> nodes;
+  auto make = [&](const std::string& name, std::vector<consensus::ValidatorIndex> validators, bool worker) {
+    NodeOptions options;
+    options.anchor_state = genesis.state;
+    options.anchor_block = genesis.block;
+    options.validators = std::move(validators);
+    options.chain_worker = worker;
+    options.block_queue_limit = 8;
+    options.network = bus.Join(name);
+    absl::StatusOr<std::unique_ptr<Node>> node = Node::Create(std::move(options));
+    EXPECT_TRUE(node.ok()) << node.status();
+    nodes.push_back(std::move(*node));
+    bus.Attach(name, nodes.back().get());
+    return nodes.back().get();
+  };
+  constexpr uint64_t kSlots = 60;
+  Node* a = make("a", {0, 1, 2, 3}, /*worker=*/false);
+  for (uint64_t slot = 1; slot <= kSlots; ++slot) {
+    ASSERT_TRUE(a->Tick(slot * 5).ok());
+    ASSERT_TRUE(a->ProduceBlock(slot, slot % kValidators).ok());
+  }
+  ASSERT_TRUE(a->Tick(kSlots * 5 + 1).ok());
+  Node* b = make("b", {}, /*worker=*/true);
+  ASSERT_TRUE(b->Tick(kSlots * 5 + 1).ok());
+  b->WaitIdle();
+  bus.Connect("a", "b");
+  // The worker asks for the next batch as it imports: pump until nothing moves.
+  for (int round = 0; round < 1000 && b->HeadInfo().head != a->HeadInfo().head; ++round) {
+    bus.Pump();
+    b->WaitIdle();
+  }
+  EXPECT_EQ(b->HeadInfo().head, a->HeadInfo().head);
+  size_t by_range = 0, by_root = 0;
+  for (const MessageBus::Message& m : bus.Sent(Kind::kRequest)) {
+    if (m.from != "b") continue;
+    if (m.topic_or_protocol == static_cast<int>(ReqProtocol::kBlocksByRange)) ++by_range;
+    if (m.topic_or_protocol == static_cast<int>(ReqProtocol::kBlocksByRoot)) ++by_root;
+  }
+  EXPECT_GE(by_range, kSlots / 8);  // at most the queue's room per batch
+  EXPECT_EQ(by_root, 0u);
+  EXPECT_NE(b->MetricsText().find("lean_chain_queue_dropped_total{queue=\"blocks\"} 0"), std::string::npos);
+}
+
 // Peers that met at genesis and never gossiped: the periodic Status refresh shows one
 // is ahead, and the other syncs.
 TEST_P(NodeTest, StatusRefreshFindsAPeerThatMovedOn) {

@@ -24,10 +24,12 @@ std::string FreshDir(const std::string& name) {
 
 class ChainStorageTest : public ::testing::Test {
  protected:
-  absl::StatusOr<std::unique_ptr<chain::BeamChain>> MakeChain(ChainDb* db, const testing::Genesis& genesis) {
+  absl::StatusOr<std::unique_ptr<chain::BeamChain>> MakeChain(ChainDb* db, const testing::Genesis& genesis,
+                                                              uint64_t anchor_interval_slots = 32) {
     chain::ChainConfig config;
     config.chain_worker = false;
     config.db = db;
+    config.storage_anchor_interval_slots = anchor_interval_slots;
     return chain::BeamChain::Create(genesis.state, genesis.block, config,
                                     chain::ChainCrypto{&signatures_, &aggregates_, &prover_}, &registry_);
   }
@@ -39,15 +41,21 @@ class ChainStorageTest : public ::testing::Test {
   metrics::Registry registry_;
 };
 
-TEST_F(ChainStorageTest, RestartResumesFromFinalizedAndReplaysToTheSameHead) {
-  const std::string dir = FreshDir("restart");
+// Run with the restart anchor moved at every finalization (0) and with the default
+// interval (32 slots: here it stays at genesis and a restart replays every block).
+class ChainStorageRestartTest : public ChainStorageTest, public ::testing::WithParamInterface<uint64_t> {};
+INSTANTIATE_TEST_SUITE_P(AnchorInterval, ChainStorageRestartTest, ::testing::Values(0, 32));
+
+TEST_P(ChainStorageRestartTest, RestartResumesFromFinalizedAndReplaysToTheSameHead) {
+  const uint64_t interval = GetParam();
+  const std::string dir = FreshDir("restart" + std::to_string(interval));
   const uint64_t slots = 20;
   const testing::ProducedChain input = testing::ProduceChain(genesis_, kValidators, slots, /*fork_every=*/5);
   consensus::Checkpoint head, justified, finalized;
   {
     auto db = ChainDb::Open(dir);
     ASSERT_TRUE(db.ok()) << db.status();
-    auto chain = MakeChain(db->get(), genesis_);
+    auto chain = MakeChain(db->get(), genesis_, interval);
     ASSERT_TRUE(chain.ok()) << chain.status();
     testing::FeedSlots(**chain, input, 1, slots);
     head = (*chain)->Head();
@@ -55,10 +63,11 @@ TEST_F(ChainStorageTest, RestartResumesFromFinalizedAndReplaysToTheSameHead) {
     finalized = (*chain)->Finalized();
     ASSERT_GT(finalized.slot, 5u);
     EXPECT_EQ(head.root, input.head);
-    // Finalization pruned stored states to the live tree (the finalized block and
-    // its descendants) and dropped the dead forks' blocks.
-    EXPECT_TRUE((*db)->HasState(finalized.root));
-    EXPECT_LE((*db)->StateCount(), slots - finalized.slot + 2);
+    // One state is stored, the restart anchor's: the finalized block's when the
+    // anchor moves at every finalization, else still genesis'. Finalization dropped
+    // the dead forks' blocks.
+    EXPECT_EQ((*db)->StateCount(), 1u);
+    EXPECT_TRUE((*db)->HasState(interval == 0 ? finalized.root : ssz::HashTreeRoot(genesis_.block)));
     EXPECT_LT((*db)->BlockCount(), input.blocks.size());
     // History below the fork-choice tree is served from the stored finalized index.
     const auto canonical = (*chain)->CanonicalBlockRoots(0, 1000);
@@ -68,7 +77,7 @@ TEST_F(ChainStorageTest, RestartResumesFromFinalizedAndReplaysToTheSameHead) {
   }
   auto db = ChainDb::Open(dir);
   ASSERT_TRUE(db.ok()) << db.status();
-  auto chain = MakeChain(db->get(), genesis_);
+  auto chain = MakeChain(db->get(), genesis_, interval);
   ASSERT_TRUE(chain.ok()) << chain.status();
   EXPECT_EQ((*chain)->Head(), head);
   EXPECT_EQ((*chain)->Finalized(), finalized);
@@ -133,8 +142,10 @@ TEST_F(ChainStorageTest, BlockRoundTripAndIdempotentPut) {
   EXPECT_TRUE((*db)->BlocksAfterSlot(7)->empty());
   // No anchor yet.
   EXPECT_TRUE(absl::IsNotFound((*db)->LoadAnchor().status()));
-  // A finalization whose state was never stored is refused and changes nothing.
-  EXPECT_FALSE((*db)->Finalize(consensus::Checkpoint{b.root, 7}, ssz::ByteView(), {}, std::nullopt).ok());
+  // A finalization before any anchor is recorded is refused and changes nothing.
+  const std::vector<std::pair<uint64_t, ssz::Root>> chain = {{7, b.root}};
+  EXPECT_TRUE(absl::IsFailedPrecondition((*db)->Finalize(consensus::Checkpoint{b.root, 7}, std::nullopt, chain,
+                                                         std::nullopt)));
   EXPECT_TRUE((*db)->FinalizedRange(0, 100).empty());
   std::filesystem::remove_all(dir);
 }

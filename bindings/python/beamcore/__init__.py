@@ -24,7 +24,7 @@ from .api import ApiResponse, api_handle
 from .borrow import StateBorrow
 from .constants import (INTERVALS_PER_SLOT, MAX_ERROR_MESSAGE_SIZE, MAX_PAYLOAD_SIZE, MESSAGE_ID_LEN,
                         MS_PER_INTERVAL, MS_PER_SLOT, PUBLIC_KEY_SIZE, ROOT_SIZE, VARINT_MAX_LEN,
-                        VERIFY_THREADS_NONE)
+                        VERIFY_THREADS_NONE, SERVE_HISTORY_ALL)
 from .enums import (LogLevel, PeerAction, ProofMode, ReqProtocol, RespCode, SszType, Status, StorageSync, TopicKind,
                     XmssScheme)
 from .errors import (BeamError, CallbackError, ClosedError, DecodeError, FailedPrecondition, InternalError,
@@ -53,5 +53,6 @@ __all__ = [
     "load", "lib", "library_path",
     # constants
     "INTERVALS_PER_SLOT", "MS_PER_INTERVAL", "MS_PER_SLOT", "ROOT_SIZE", "PUBLIC_KEY_SIZE", "VERIFY_THREADS_NONE",
+    "SERVE_HISTORY_ALL",
     "MAX_PAYLOAD_SIZE", "MAX_ERROR_MESSAGE_SIZE", "VARINT_MAX_LEN", "MESSAGE_ID_LEN",
 ]

@@ -62,6 +62,7 @@ BEAM_PROOFS_HOST = 1
 BEAM_STORAGE_SYNC_NORMAL = 0
 BEAM_STORAGE_SYNC_FULL = 1
 BEAM_VERIFY_THREADS_NONE = 0xFFFFFFFF
+BEAM_SERVE_HISTORY_ALL = 0xFFFFFFFFFFFFFFFF
 BEAM_XMSS_PUBLIC_KEY_SIZE = 52
 
 # ---- wire.h -----------------------------------------------------------------------
@@ -199,6 +200,7 @@ class BeamNodeConfig(ctypes.Structure):
         ("data_dir", ctypes.c_char_p),
         ("storage_sync", c_enum),  # ABI 1.2
         ("verify_threads", ctypes.c_uint32),  # ABI 1.2
+        ("serve_history_slots", ctypes.c_uint64),  # ABI 1.3
     ]
 
 

@@ -17,3 +17,4 @@ MAX_ERROR_MESSAGE_SIZE = _ffi.BEAM_WIRE_MAX_ERROR_MESSAGE_SIZE  # error chunks a
 VARINT_MAX_LEN = _ffi.BEAM_WIRE_VARINT_MAX_LEN                  # the longest varint (a uint64)
 MESSAGE_ID_LEN = _ffi.BEAM_WIRE_MESSAGE_ID_LEN                  # a gossip message id
 VERIFY_THREADS_NONE = _ffi.BEAM_VERIFY_THREADS_NONE  # Node(verify_threads=...): no verification threads
+SERVE_HISTORY_ALL = _ffi.BEAM_SERVE_HISTORY_ALL  # Node(serve_history_slots=...): serve every stored block

@@ -50,6 +50,8 @@ class Node(Closable):
                         stored block synced before it counts; one fsync per block)
     verify_threads:     threads verifying gossip vote signatures ahead of the chain
                         worker (0, the default: one per core; VERIFY_THREADS_NONE: none)
+    serve_history_slots: how far back BlocksByRange is served, in slots (0, the default:
+                        leanSpec's 3600; SERVE_HISTORY_ALL: every stored block)
 
     Callbacks run on the node's threads or on the thread calling into the node; they must
     not block for long and must not call this node (that raises RuntimeError inside the
@@ -66,7 +68,8 @@ class Node(Closable):
     def __init__(self, anchor_state, anchor_block=None, *, validator_indices=(), is_aggregator=False,
                  chain_worker=True, xmss_scheme=XmssScheme.TEST, network=None, proof_mode=None, crypto=None,
                  clock=None, log=None, log_level=LogLevel.INFO, request_timeout_ms=0, range_sync_batch=0,
-                 data_dir=None, storage_sync=StorageSync.NORMAL, verify_threads=0):
+                 data_dir=None, storage_sync=StorageSync.NORMAL, verify_threads=0,
+                 serve_history_slots=0):
         anchor_state = as_bytes("anchor_state", anchor_state)
         if anchor_block is not None:
             anchor_block = as_bytes("anchor_block", anchor_block)
@@ -91,6 +94,7 @@ class Node(Closable):
         c_data_dir = as_path("data_dir", data_dir) if data_dir is not None else None
         storage_sync = as_enum(StorageSync, "storage_sync", storage_sync)
         verify_threads = as_u32("verify_threads", verify_threads)
+        serve_history_slots = as_u64("serve_history_slots", serve_history_slots)
 
         handle = self._new_handle()
         self._errors = CallbackErrors("Node")
@@ -111,6 +115,7 @@ class Node(Closable):
         config.data_dir = c_data_dir
         config.storage_sync = storage_sync
         config.verify_threads = verify_threads
+        config.serve_history_slots = serve_history_slots
         callbacks = HostCallbacks(handle, self._errors)
         if network is not None:
             config.network = ctypes.pointer(callbacks.network(network))
