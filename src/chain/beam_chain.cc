@@ -82,6 +82,15 @@ BeamChain::BeamChain(const ChainConfig& config, const ChainCrypto& crypto, metri
       r.GetHistogram("lean_attestation_validation_time_seconds",
                      "Validation of one gossip attestation (checks, signature, recording).",
                      {0.005, 0.01, 0.025, 0.05, 0.1, 1});
+  // Queueing and verification together, as a host sees it; fine buckets for quantiles.
+  const std::vector<double> arrival_buckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                               0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+  for (int kind = 0; kind < 2; ++kind) {
+    m_.vote_arrival_seconds[kind] = r.GetHistogram(
+        "lean_vote_arrival_to_fork_choice_seconds",
+        "From a gossip vote's arrival (queued for the chain worker) to its acceptance into the fork-choice store.",
+        arrival_buckets, {{"kind", kind == 0 ? "attestation" : "aggregate"}});
+  }
   m_.reorg_depth = r.GetHistogram("lean_fork_choice_reorg_depth",
                                   "Blocks of the old head's chain that a reorg rolled back.",
                                   {1, 2, 3, 5, 7, 10, 20, 30, 50, 100});
@@ -375,12 +384,15 @@ absl::Status BeamChain::ProcessAggregate(const SignedAggregatedAttestation& aggr
 
 void BeamChain::HandleTick(uint64_t interval) { (void)OnTick(interval); }
 void BeamChain::HandleBlock(SignedBlock block, const Root& root) { (void)OnBlock(block, root); }
-void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source) {
-  (void)ProcessAggregate(aggregate, source);
+void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source,
+                                ArrivalTime arrived) {
+  if (ProcessAggregate(aggregate, source).ok()) m_.vote_arrival_seconds[1]->Observe(SecondsSince(arrived));
 }
 void BeamChain::HandleAttestation(SignedAttestation attestation, const std::string& source,
-                                  std::shared_ptr<VerifyPool::Ticket> ticket) {
-  (void)ProcessAttestation(attestation, source, ticket);
+                                  std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) {
+  if (ProcessAttestation(attestation, source, ticket).ok()) {
+    m_.vote_arrival_seconds[0]->Observe(SecondsSince(arrived));
+  }
 }
 
 // ---------------------------------------------------------------------------------

@@ -309,9 +309,10 @@ class BeamChain final : private ChainWorkHandler {
   // ChainWorkHandler.
   void HandleTick(uint64_t interval) override;
   void HandleBlock(SignedBlock block, const Root& root) override;
-  void HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source) override;
+  void HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source,
+                       ArrivalTime arrived) override;
   void HandleAttestation(SignedAttestation attestation, const std::string& source,
-                         std::shared_ptr<VerifyPool::Ticket> ticket) override;
+                         std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) override;
   absl::Status ProcessAttestation(const SignedAttestation& attestation, const std::string& source,
                                   const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
   // A VerifyPool ticket for the vote under its validator's key in the head state (null
@@ -399,6 +400,7 @@ class BeamChain final : private ChainWorkHandler {
     metrics::Gauge *head_slot, *justified_slot, *finalized_slot, *current_slot, *safe_target_slot, *pending_blocks;
     metrics::Histogram *stf_seconds, *block_processing_seconds, *pending_drain_iters;
     metrics::Histogram *attestation_validation_seconds, *reorg_depth;
+    metrics::Histogram* vote_arrival_seconds[2];  // attestation, aggregate
     metrics::Gauge* validators_count;
     metrics::Counter *attestations_valid, *attestations_invalid, *aggregates_valid, *aggregates_invalid;
     metrics::Counter *blocks_imported, *blocks_invalid, *reorgs, *finalizations;

@@ -59,7 +59,7 @@ void ChainWorker::EnqueueAggregate(consensus::SignedAggregatedAttestation aggreg
       aggregates_.pop_front();
       dropped_[1]->Increment();
     }
-    aggregates_.emplace_back(std::move(aggregate), std::move(source));
+    aggregates_.push_back(QueuedAggregate{std::move(aggregate), std::move(source), std::chrono::steady_clock::now()});
     PublishDepths();
   }
   work_cv_.Signal();
@@ -73,7 +73,8 @@ void ChainWorker::EnqueueAttestation(consensus::SignedAttestation attestation, s
       attestations_.pop_front();
       dropped_[2]->Increment();
     }
-    attestations_.push_back(QueuedAttestation{std::move(attestation), std::move(source), std::move(ticket)});
+    attestations_.push_back(QueuedAttestation{std::move(attestation), std::move(source), std::move(ticket),
+                                              std::chrono::steady_clock::now()});
     PublishDepths();
   }
   work_cv_.Signal();
@@ -114,7 +115,7 @@ void ChainWorker::Run() {
   while (true) {
     std::optional<uint64_t> tick;
     std::vector<std::pair<consensus::SignedBlock, ssz::Root>> blocks;
-    std::vector<std::pair<consensus::SignedAggregatedAttestation, std::string>> aggregates;
+    std::vector<QueuedAggregate> aggregates;
     std::vector<QueuedAttestation> attestations;
     {
       MutexLock lock(&mu_);
@@ -146,9 +147,9 @@ void ChainWorker::Run() {
     }
     if (tick) handler_->HandleTick(*tick);
     for (auto& [block, root] : blocks) handler_->HandleBlock(std::move(block), root);
-    for (auto& [a, source] : aggregates) handler_->HandleAggregate(std::move(a), source);
+    for (QueuedAggregate& a : aggregates) handler_->HandleAggregate(std::move(a.aggregate), a.source, a.arrived);
     for (QueuedAttestation& a : attestations) {
-      handler_->HandleAttestation(std::move(a.attestation), a.source, std::move(a.ticket));
+      handler_->HandleAttestation(std::move(a.attestation), a.source, std::move(a.ticket), a.arrived);
     }
     {
       MutexLock lock(&mu_);

@@ -16,6 +16,7 @@
 #ifndef BEAMCORE_CHAIN_CHAIN_WORKER_H_
 #define BEAMCORE_CHAIN_CHAIN_WORKER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -39,17 +40,22 @@ struct ChainWorkerLimits {
   size_t batch = 32;  // most items taken per wake-up from a deep queue
 };
 
+// When a vote was queued (for its arrival-to-fork-choice latency).
+using ArrivalTime = std::chrono::steady_clock::time_point;
+
 // What the worker runs; called on the worker thread only, with no worker lock held.
 class ChainWorkHandler {
  public:
   virtual ~ChainWorkHandler() = default;
   virtual void HandleTick(uint64_t interval) = 0;
   virtual void HandleBlock(consensus::SignedBlock block, const ssz::Root& root) = 0;
-  // `source`: the peer the vote came from (empty if local or unknown).
-  virtual void HandleAggregate(consensus::SignedAggregatedAttestation aggregate, const std::string& source) = 0;
+  // `source`: the peer the vote came from (empty if local or unknown); `arrived`: when
+  // it was queued.
+  virtual void HandleAggregate(consensus::SignedAggregatedAttestation aggregate, const std::string& source,
+                               ArrivalTime arrived) = 0;
   // `ticket`: its signature's verification ahead of time (VerifyPool), or null.
   virtual void HandleAttestation(consensus::SignedAttestation attestation, const std::string& source,
-                                 std::shared_ptr<VerifyPool::Ticket> ticket) = 0;
+                                 std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) = 0;
 };
 
 class ChainWorker {
@@ -96,11 +102,17 @@ class ChainWorker {
   CondVar idle_cv_;
   std::optional<uint64_t> tick_ ABSL_GUARDED_BY(mu_);
   std::deque<std::pair<consensus::SignedBlock, ssz::Root>> blocks_ ABSL_GUARDED_BY(mu_);
-  std::deque<std::pair<consensus::SignedAggregatedAttestation, std::string>> aggregates_ ABSL_GUARDED_BY(mu_);
+  struct QueuedAggregate {
+    consensus::SignedAggregatedAttestation aggregate;
+    std::string source;
+    ArrivalTime arrived;
+  };
+  std::deque<QueuedAggregate> aggregates_ ABSL_GUARDED_BY(mu_);
   struct QueuedAttestation {
     consensus::SignedAttestation attestation;
     std::string source;
     std::shared_ptr<VerifyPool::Ticket> ticket;
+    ArrivalTime arrived;
   };
   std::deque<QueuedAttestation> attestations_ ABSL_GUARDED_BY(mu_);
   bool busy_ ABSL_GUARDED_BY(mu_) = false;

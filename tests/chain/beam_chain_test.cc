@@ -314,12 +314,12 @@ class BlockingHandler : public ChainWorkHandler {
  public:
   void HandleTick(uint64_t) override { Wait(); }
   void HandleBlock(consensus::SignedBlock, const Root&) override { Wait(); ++blocks; }
-  void HandleAggregate(consensus::SignedAggregatedAttestation, const std::string&) override {
+  void HandleAggregate(consensus::SignedAggregatedAttestation, const std::string&, ArrivalTime) override {
     Wait();
     ++aggregates;
   }
-  void HandleAttestation(consensus::SignedAttestation a, const std::string&,
-                         std::shared_ptr<VerifyPool::Ticket>) override {
+  void HandleAttestation(consensus::SignedAttestation a, const std::string&, std::shared_ptr<VerifyPool::Ticket>,
+                         ArrivalTime) override {
     Wait();
     last_attestation_slot = a.data.slot;
     ++attestations;
