@@ -19,6 +19,7 @@
 #include "benchmark/benchmark.h"
 #include "consensus/state_transition.h"
 #include "ssz/codec.h"
+#include "synthetic_state.h"
 
 namespace {
 
@@ -85,5 +86,42 @@ void BM_RssPerUnfinalizedBlock(benchmark::State& state) {
 }
 BENCHMARK(BM_RssPerUnfinalizedBlock)->ArgName("validators")->Arg(64)->Arg(4096)->Iterations(1)
     ->Unit(benchmark::kSecond);
+
+// One node at 4096 validators whose state carries a long history (BEAM_MEMORY_HISTORY
+// slots, default 100,000: historical_block_hashes alone is 3.2 MB), anchored on it
+// (memory only) and importing 100 blocks on top: the process's RSS and heap growth
+// from just before the node is created.
+void BM_RssWithLongHistory(benchmark::State& state) {
+  const uint64_t validators = static_cast<uint64_t>(state.range(0));
+  const char* env = std::getenv("BEAM_MEMORY_HISTORY");
+  const uint64_t history = env != nullptr ? std::strtoull(env, nullptr, 10) : 100000;
+  beam::consensus::State synthetic =
+      beam::bench::MakeSyntheticState(validators, history, beam::bench::Finality::kRecent);
+  // Keys the node can decode (it derives the proposer's key for each block it makes).
+  for (size_t i = 0; i < synthetic.validators.size(); ++i) {
+    synthetic.validators.Set(i, beam::consensus::Validator{{}, {}, synthetic.validators[i].index});
+  }
+  const beam::ssz::ByteVec anchor = beam::ssz::Encode(synthetic);
+  for (auto _ : state) {
+    const double before = RssBytes();
+    const double heap_before = HeapInUse();
+    beam_node_config config = BEAM_NODE_CONFIG_INIT;
+    config.anchor_state_ssz = anchor.data();
+    config.anchor_state_len = anchor.size();
+    config.chain_worker = 0;
+    beam_node* node = nullptr;
+    if (beam_node_create(&config, &node) != BEAM_OK || !Produce(node, validators, history + 1, history + 100)) {
+      state.SkipWithError(beam_last_error());
+      beam_node_destroy(node);
+      break;
+    }
+    state.counters["rss_node_mib"] = (RssBytes() - before) / (1 << 20);
+    state.counters["heap_node_mib"] = (HeapInUse() - heap_before) / (1 << 20);
+    state.counters["rss_process_mib"] = RssBytes() / (1 << 20);
+    state.counters["anchor_state_mib"] = static_cast<double>(anchor.size()) / (1 << 20);
+    beam_node_destroy(node);
+  }
+}
+BENCHMARK(BM_RssWithLongHistory)->ArgName("validators")->Arg(4096)->Iterations(1)->Unit(benchmark::kSecond);
 
 }  // namespace
