@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "consensus/rejection.h"
+#include "consensus/state_transition.h"
 #include "ssz/codec.h"
 #include "ssz/container.h"
 
@@ -319,7 +320,8 @@ Root BeamChain::BlockRootOf(const SignedBlock& block, std::optional<Root> root, 
 absl::Status BeamChain::SubmitBlock(SignedBlock block, std::optional<Root> root) {
   const Root r = root ? *root : ssz::HashTreeRoot(block.block);
   if (worker_ == nullptr) return OnBlock(block, r);
-  if (!worker_->EnqueueBlock(std::move(block), r)) {
+  std::shared_ptr<VerifyPool::Ticket> ticket = BlockSignaturesJob(block);
+  if (!worker_->EnqueueBlock(std::move(block), r, std::move(ticket))) {
     return absl::ResourceExhaustedError("the block queue is full; the block was dropped");
   }
   return absl::OkStatus();
@@ -347,7 +349,8 @@ std::shared_ptr<VerifyPool::Ticket> BeamChain::TicketFor(const SignedAttestation
 
 absl::Status BeamChain::SubmitAggregate(SignedAggregatedAttestation aggregate, std::string source) {
   if (worker_ == nullptr) return ProcessAggregate(aggregate, source);
-  worker_->EnqueueAggregate(std::move(aggregate), std::move(source));
+  std::shared_ptr<VerifyPool::Ticket> ticket = AggregateProofJob(aggregate);
+  worker_->EnqueueAggregate(std::move(aggregate), std::move(source), std::move(ticket));
   return absl::OkStatus();
 }
 
@@ -376,17 +379,50 @@ absl::Status BeamChain::ProcessAttestation(const SignedAttestation& attestation,
   return s;
 }
 
-absl::Status BeamChain::ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source) {
-  absl::Status s = OnGossipAggregate(aggregate);
+std::shared_ptr<VerifyPool::Ticket> BeamChain::BlockSignaturesJob(const SignedBlock& block) {
+  if (verify_pool_ == nullptr) return nullptr;
+  RcState head = ShareState(HeadInfo().head.root);
+  if (head == nullptr) return nullptr;
+  const Root registry = ssz::HashTreeRoot(head->validators);
+  return verify_pool_->SubmitJob(registry, [this, head, block, check = config_.block_proof_check] {
+    return forkchoice::Store::VerifyBlockSignatures(block, *head, crypto_, check);
+  });
+}
+
+std::shared_ptr<VerifyPool::Ticket> BeamChain::AggregateProofJob(const SignedAggregatedAttestation& aggregate) {
+  if (verify_pool_ == nullptr) return nullptr;
+  RcState head = ShareState(HeadInfo().head.root);
+  if (head == nullptr) return nullptr;
+  const Root registry = ssz::HashTreeRoot(head->validators);
+  return verify_pool_->SubmitJob(registry, [this, head, aggregate] {
+    return forkchoice::Store::VerifyAggregateProof(crypto_, *head, aggregate);
+  });
+}
+
+std::optional<absl::Status> BeamChain::JobAnswerFor(const std::shared_ptr<VerifyPool::Ticket>& ticket,
+                                                    const consensus::State& state) {
+  // The checks read only the registry (its size and keys): the same registry root,
+  // the same answer.
+  if (ticket == nullptr || VerifyPool::RegistryOf(*ticket) != ssz::HashTreeRoot(state.validators)) {
+    return std::nullopt;
+  }
+  return verify_pool_->JobResult(*ticket);
+}
+
+absl::Status BeamChain::ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source,
+                                         const std::shared_ptr<VerifyPool::Ticket>& ticket) {
+  absl::Status s = OnGossipAggregate(aggregate, ticket);
   if (observer_ != nullptr) observer_->OnVoteProcessed(source, /*aggregate=*/true, s);
   return s;
 }
 
 void BeamChain::HandleTick(uint64_t interval) { (void)OnTick(interval); }
-void BeamChain::HandleBlock(SignedBlock block, const Root& root) { (void)OnBlock(block, root); }
+void BeamChain::HandleBlock(SignedBlock block, const Root& root, std::shared_ptr<VerifyPool::Ticket> ticket) {
+  (void)OnBlock(block, root, ticket);
+}
 void BeamChain::HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source,
-                                ArrivalTime arrived) {
-  if (ProcessAggregate(aggregate, source).ok()) m_.vote_arrival_seconds[1]->Observe(SecondsSince(arrived));
+                                std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) {
+  if (ProcessAggregate(aggregate, source, ticket).ok()) m_.vote_arrival_seconds[1]->Observe(SecondsSince(arrived));
 }
 void BeamChain::HandleAttestation(SignedAttestation attestation, const std::string& source,
                                   std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) {
@@ -419,10 +455,11 @@ bool BeamChain::AddPendingBlock(const SignedBlock& block, const Root& root) {
   return true;
 }
 
-absl::Status BeamChain::OnBlock(const SignedBlock& block, std::optional<Root> precomputed_root) {
+absl::Status BeamChain::OnBlock(const SignedBlock& block, std::optional<Root> precomputed_root,
+                                const std::shared_ptr<VerifyPool::Ticket>& ticket) {
   const Root root = BlockRootOf(block, precomputed_root, "chain.onBlock");
   pending_block_roots_.Remove(root);  // a fetch for it, if any, has been answered
-  absl::Status s = ImportBlock(block, root);
+  absl::Status s = ImportBlock(block, root, ticket);
   if (s.ok()) {
     ImportCachedDescendants(root);
   } else if (observer_ != nullptr && !absl::IsUnavailable(s) && !IsRejection(s, RejectionReason::kUNKNOWN_PARENT_BLOCK)) {
@@ -431,7 +468,8 @@ absl::Status BeamChain::OnBlock(const SignedBlock& block, std::optional<Root> pr
   return s;
 }
 
-absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root& root) {
+absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root& root,
+                                    const std::shared_ptr<VerifyPool::Ticket>& ticket) {
   const consensus::Block& block = signed_block.block;
   if (absl::Status healthy = CheckStorageHealthy(); !healthy.ok()) return healthy;
   if (invalid_blocks_.Contains(root) || invalid_blocks_.Contains(block.parent_root)) {
@@ -487,8 +525,13 @@ absl::Status BeamChain::ImportBlock(const SignedBlock& signed_block, const Root&
   if (!pre_state.ok()) return pre_state.status();
 
   const auto stf_start = std::chrono::steady_clock::now();
+  // The signatures: the pool's answer when it checked them under this registry.
+  const std::optional<absl::Status> checked = JobAnswerFor(ticket, *pre_state);
   absl::StatusOr<consensus::State> post =
-      forkchoice::Store::VerifyAndTransition(signed_block, *pre_state, crypto_, config_.block_proof_check);
+      !checked.has_value()
+          ? forkchoice::Store::VerifyAndTransition(signed_block, *pre_state, crypto_, config_.block_proof_check)
+      : checked->ok() ? consensus::StateTransition(*pre_state, signed_block.block)
+                      : absl::StatusOr<consensus::State>(*checked);
   m_.stf_seconds->Observe(SecondsSince(stf_start));
   if (!post.ok()) {
     // Invalid for good, unless the failure was ours (e.g. a host verifier error).
@@ -742,14 +785,18 @@ absl::Status BeamChain::OnGossipAttestation(const SignedAttestation& attestation
   return s;
 }
 
-absl::Status BeamChain::OnGossipAggregate(const SignedAggregatedAttestation& aggregate) {
+absl::Status BeamChain::OnGossipAggregate(const SignedAggregatedAttestation& aggregate,
+                                          const std::shared_ptr<VerifyPool::Ticket>& ticket) {
   absl::StatusOr<RcState> target_state = absl::InternalError("unset");
   {
     TieredReaderLock lock(&fc_mu_, kSiteFcRead);
     target_state = store_->PrecheckAggregate(aggregate);
   }
   absl::Status s = target_state.status();
-  if (s.ok()) s = forkchoice::Store::VerifyAggregateProof(crypto_, **target_state, aggregate);
+  if (s.ok()) {
+    const std::optional<absl::Status> checked = JobAnswerFor(ticket, **target_state);
+    s = checked.has_value() ? *checked : forkchoice::Store::VerifyAggregateProof(crypto_, **target_state, aggregate);
+  }
   if (s.ok()) {
     TieredWriterLock lock(&fc_mu_, kSiteFcVote);
     s = store_->AddGossipAggregate(aggregate);

@@ -211,11 +211,14 @@ class BeamChain final : private ChainWorkHandler {
   size_t BlockQueueCapacity() const;
 
   // --- Chain operations (run on the worker; callable directly when it is off) ---
-  absl::Status OnBlock(const SignedBlock& block, std::optional<Root> root = std::nullopt);
+  absl::Status OnBlock(const SignedBlock& block, std::optional<Root> root = std::nullopt,
+                       const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
   // `ticket`: the vote's signature verified ahead (VerifyPool), or null to verify here.
   absl::Status OnGossipAttestation(const SignedAttestation& attestation,
                                    const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
-  absl::Status OnGossipAggregate(const SignedAggregatedAttestation& aggregate);
+  // `ticket`: the proof checked ahead (VerifyPool::SubmitJob), or null to check here.
+  absl::Status OnGossipAggregate(const SignedAggregatedAttestation& aggregate,
+                                 const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
   absl::Status OnTick(uint64_t interval);
   // Imports future-slot blocks whose slot has come, one at a time.
   void ProcessPendingBlocks();
@@ -308,9 +311,9 @@ class BeamChain final : private ChainWorkHandler {
 
   // ChainWorkHandler.
   void HandleTick(uint64_t interval) override;
-  void HandleBlock(SignedBlock block, const Root& root) override;
+  void HandleBlock(SignedBlock block, const Root& root, std::shared_ptr<VerifyPool::Ticket> ticket) override;
   void HandleAggregate(SignedAggregatedAttestation aggregate, const std::string& source,
-                       ArrivalTime arrived) override;
+                       std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) override;
   void HandleAttestation(SignedAttestation attestation, const std::string& source,
                          std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) override;
   absl::Status ProcessAttestation(const SignedAttestation& attestation, const std::string& source,
@@ -318,9 +321,18 @@ class BeamChain final : private ChainWorkHandler {
   // A VerifyPool ticket for the vote under its validator's key in the head state (null
   // without a pool, or when the head has no such validator or key).
   std::shared_ptr<VerifyPool::Ticket> TicketFor(const SignedAttestation& attestation);
-  absl::Status ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source);
+  absl::Status ProcessAggregate(const SignedAggregatedAttestation& aggregate, const std::string& source,
+                                const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
+  // Pool jobs checking a block's signatures / an aggregate's proof under the head
+  // state's registry (null without a pool).
+  std::shared_ptr<VerifyPool::Ticket> BlockSignaturesJob(const SignedBlock& block);
+  std::shared_ptr<VerifyPool::Ticket> AggregateProofJob(const SignedAggregatedAttestation& aggregate);
+  // The job's answer if it ran against `state`'s registry, else nullopt (check here).
+  std::optional<absl::Status> JobAnswerFor(const std::shared_ptr<VerifyPool::Ticket>& ticket,
+                                           const consensus::State& state);
 
-  absl::Status ImportBlock(const SignedBlock& block, const Root& root);
+  absl::Status ImportBlock(const SignedBlock& block, const Root& root,
+                           const std::shared_ptr<VerifyPool::Ticket>& ticket = nullptr);
   void ImportCachedDescendants(const Root& root);
   void AfterImport(const Root& root, Slot slot) ABSL_LOCKS_EXCLUDED(fc_mu_, events_mu_);
   void FinalizationFollowup(const Checkpoint& finalized) ABSL_LOCKS_EXCLUDED(fc_mu_, events_mu_);

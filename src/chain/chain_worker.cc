@@ -38,28 +38,31 @@ void ChainWorker::PublishDepths() {
   depth_[2]->Set(static_cast<double>(attestations_.size()));
 }
 
-bool ChainWorker::EnqueueBlock(consensus::SignedBlock block, const ssz::Root& root) {
+bool ChainWorker::EnqueueBlock(consensus::SignedBlock block, const ssz::Root& root,
+                               std::shared_ptr<VerifyPool::Ticket> ticket) {
   {
     MutexLock lock(&mu_);
     if (blocks_.size() >= limits_.blocks) {
       dropped_[0]->Increment();
       return false;
     }
-    blocks_.emplace_back(std::move(block), root);
+    blocks_.push_back(QueuedBlock{std::move(block), root, std::move(ticket)});
     PublishDepths();
   }
   work_cv_.Signal();
   return true;
 }
 
-void ChainWorker::EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source) {
+void ChainWorker::EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source,
+                                   std::shared_ptr<VerifyPool::Ticket> ticket) {
   {
     MutexLock lock(&mu_);
     if (aggregates_.size() >= limits_.aggregates) {
       aggregates_.pop_front();
       dropped_[1]->Increment();
     }
-    aggregates_.push_back(QueuedAggregate{std::move(aggregate), std::move(source), std::chrono::steady_clock::now()});
+    aggregates_.push_back(
+        QueuedAggregate{std::move(aggregate), std::move(source), std::move(ticket), std::chrono::steady_clock::now()});
     PublishDepths();
   }
   work_cv_.Signal();
@@ -114,7 +117,7 @@ size_t ChainWorker::block_room() const {
 void ChainWorker::Run() {
   while (true) {
     std::optional<uint64_t> tick;
-    std::vector<std::pair<consensus::SignedBlock, ssz::Root>> blocks;
+    std::vector<QueuedBlock> blocks;
     std::vector<QueuedAggregate> aggregates;
     std::vector<QueuedAttestation> attestations;
     {
@@ -146,8 +149,10 @@ void ChainWorker::Run() {
       busy_ = true;
     }
     if (tick) handler_->HandleTick(*tick);
-    for (auto& [block, root] : blocks) handler_->HandleBlock(std::move(block), root);
-    for (QueuedAggregate& a : aggregates) handler_->HandleAggregate(std::move(a.aggregate), a.source, a.arrived);
+    for (QueuedBlock& b : blocks) handler_->HandleBlock(std::move(b.block), b.root, std::move(b.ticket));
+    for (QueuedAggregate& a : aggregates) {
+      handler_->HandleAggregate(std::move(a.aggregate), a.source, std::move(a.ticket), a.arrived);
+    }
     for (QueuedAttestation& a : attestations) {
       handler_->HandleAttestation(std::move(a.attestation), a.source, std::move(a.ticket), a.arrived);
     }

@@ -48,11 +48,13 @@ class ChainWorkHandler {
  public:
   virtual ~ChainWorkHandler() = default;
   virtual void HandleTick(uint64_t interval) = 0;
-  virtual void HandleBlock(consensus::SignedBlock block, const ssz::Root& root) = 0;
+  // `ticket`: its signatures' check ahead of time (VerifyPool::SubmitJob), or null.
+  virtual void HandleBlock(consensus::SignedBlock block, const ssz::Root& root,
+                           std::shared_ptr<VerifyPool::Ticket> ticket) = 0;
   // `source`: the peer the vote came from (empty if local or unknown); `arrived`: when
   // it was queued.
   virtual void HandleAggregate(consensus::SignedAggregatedAttestation aggregate, const std::string& source,
-                               ArrivalTime arrived) = 0;
+                               std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) = 0;
   // `ticket`: its signature's verification ahead of time (VerifyPool), or null.
   virtual void HandleAttestation(consensus::SignedAttestation attestation, const std::string& source,
                                  std::shared_ptr<VerifyPool::Ticket> ticket, ArrivalTime arrived) = 0;
@@ -68,11 +70,12 @@ class ChainWorker {
   ChainWorker& operator=(const ChainWorker&) = delete;
 
   // False when the block was dropped because the queue is full.
-  bool EnqueueBlock(consensus::SignedBlock block, const ssz::Root& root) ABSL_LOCKS_EXCLUDED(mu_);
+  bool EnqueueBlock(consensus::SignedBlock block, const ssz::Root& root,
+                    std::shared_ptr<VerifyPool::Ticket> ticket = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   // Always queued; the oldest queued item is dropped when full. `source` travels with
   // the vote to its handler (peer scoring).
-  void EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source = {})
-      ABSL_LOCKS_EXCLUDED(mu_);
+  void EnqueueAggregate(consensus::SignedAggregatedAttestation aggregate, std::string source = {},
+                        std::shared_ptr<VerifyPool::Ticket> ticket = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   void EnqueueAttestation(consensus::SignedAttestation attestation, std::string source = {},
                           std::shared_ptr<VerifyPool::Ticket> ticket = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   void EnqueueTick(uint64_t interval) ABSL_LOCKS_EXCLUDED(mu_);
@@ -101,10 +104,16 @@ class ChainWorker {
   CondVar work_cv_;
   CondVar idle_cv_;
   std::optional<uint64_t> tick_ ABSL_GUARDED_BY(mu_);
-  std::deque<std::pair<consensus::SignedBlock, ssz::Root>> blocks_ ABSL_GUARDED_BY(mu_);
+  struct QueuedBlock {
+    consensus::SignedBlock block;
+    ssz::Root root;
+    std::shared_ptr<VerifyPool::Ticket> ticket;
+  };
+  std::deque<QueuedBlock> blocks_ ABSL_GUARDED_BY(mu_);
   struct QueuedAggregate {
     consensus::SignedAggregatedAttestation aggregate;
     std::string source;
+    std::shared_ptr<VerifyPool::Ticket> ticket;
     ArrivalTime arrived;
   };
   std::deque<QueuedAggregate> aggregates_ ABSL_GUARDED_BY(mu_);

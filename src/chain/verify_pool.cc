@@ -8,20 +8,27 @@ class VerifyPool::Ticket {
  public:
   enum class State { kQueued, kRunning, kDone };
 
+  // A vote signature.
   Ticket(const ssz::Bytes52& key_ssz, const crypto::xmss::PublicKey& key, uint64_t slot, const ssz::Root& message,
          crypto::xmss::Signature signature)
       : key_ssz(key_ssz), key(key), slot(slot), message(message), signature(std::move(signature)) {}
+  // A job.
+  Ticket(const ssz::Root& registry_root, std::function<absl::Status()> job)
+      : registry_root(registry_root), job(std::move(job)) {}
 
   // Immutable after construction.
-  const ssz::Bytes52 key_ssz;
-  const crypto::xmss::PublicKey key;
-  const uint64_t slot;
-  const ssz::Root message;
-  const crypto::xmss::Signature signature;
+  const ssz::Bytes52 key_ssz{};
+  const crypto::xmss::PublicKey key{};
+  const uint64_t slot = 0;
+  const ssz::Root message{};
+  const crypto::xmss::Signature signature{};
+  const ssz::Root registry_root{};
+  const std::function<absl::Status()> job;
 
   // Guarded by the pool's mu_ (a leaf lock; not expressible as an annotation here).
   State state = State::kQueued;
   bool valid = false;
+  absl::Status status;
 };
 
 VerifyPool::VerifyPool(size_t threads, size_t queue_limit, const crypto::SignatureVerifier* verifier,
@@ -66,29 +73,64 @@ std::shared_ptr<VerifyPool::Ticket> VerifyPool::Submit(const ssz::Bytes52& key_s
   return ticket;
 }
 
-bool VerifyPool::Verify(const Ticket& ticket) const {
-  return verifier_->Verify(ticket.key, ticket.slot, ticket.message, ticket.signature);
-}
-
-bool VerifyPool::Result(Ticket& ticket) {
+std::shared_ptr<VerifyPool::Ticket> VerifyPool::SubmitJob(const ssz::Root& registry_root,
+                                                          std::function<absl::Status()> job) {
+  auto ticket = std::make_shared<Ticket>(registry_root, std::move(job));
   {
     MutexLock lock(&mu_);
-    while (ticket.state == Ticket::State::kRunning) done_cv_.Wait(&mu_);
-    if (ticket.state == Ticket::State::kDone) return ticket.valid;
-    ticket.state = Ticket::State::kRunning;  // ours now; a pool thread that pops it skips it
+    if (queue_.size() >= queue_limit_) {
+      queue_.pop_front();
+      dropped_->Increment();
+    }
+    queue_.push_back(ticket);
+    depth_->Set(static_cast<double>(queue_.size()));
   }
-  const bool valid = Verify(ticket);
-  verified_by_caller_->Increment();
+  work_cv_.Signal();
+  return ticket;
+}
+
+void VerifyPool::Check(Ticket& ticket, metrics::Counter* by) {
+  bool valid = false;
+  absl::Status status;
+  if (ticket.job) {
+    status = ticket.job();
+  } else {
+    valid = verifier_->Verify(ticket.key, ticket.slot, ticket.message, ticket.signature);
+  }
+  by->Increment();
   {
     MutexLock lock(&mu_);
     ticket.valid = valid;
+    ticket.status = std::move(status);
     ticket.state = Ticket::State::kDone;
   }
   done_cv_.SignalAll();
-  return valid;
+}
+
+void VerifyPool::Finish(Ticket& ticket) {
+  {
+    MutexLock lock(&mu_);
+    while (ticket.state == Ticket::State::kRunning) done_cv_.Wait(&mu_);
+    if (ticket.state == Ticket::State::kDone) return;
+    ticket.state = Ticket::State::kRunning;  // ours now; a pool thread that pops it skips it
+  }
+  Check(ticket, verified_by_caller_);
+}
+
+bool VerifyPool::Result(Ticket& ticket) {
+  Finish(ticket);
+  MutexLock lock(&mu_);
+  return ticket.valid;
+}
+
+absl::Status VerifyPool::JobResult(Ticket& ticket) {
+  Finish(ticket);
+  MutexLock lock(&mu_);
+  return ticket.status;
 }
 
 const ssz::Bytes52& VerifyPool::KeyOf(const Ticket& ticket) { return ticket.key_ssz; }
+const ssz::Root& VerifyPool::RegistryOf(const Ticket& ticket) { return ticket.registry_root; }
 
 void VerifyPool::Run() {
   while (true) {
@@ -105,14 +147,7 @@ void VerifyPool::Run() {
       if (ticket->state != Ticket::State::kQueued) continue;  // the worker took it
       ticket->state = Ticket::State::kRunning;
     }
-    const bool valid = Verify(*ticket);
-    verified_by_pool_->Increment();
-    {
-      MutexLock lock(&mu_);
-      ticket->valid = valid;
-      ticket->state = Ticket::State::kDone;
-    }
-    done_cv_.SignalAll();
+    Check(*ticket, verified_by_pool_);
   }
 }
 

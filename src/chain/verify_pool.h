@@ -17,6 +17,11 @@
 // thread has started verifies it itself (Result), so with N pool threads N + 1
 // verifications run at once.
 //
+// Jobs: the same for a block's signatures and a gossip aggregate's proof (SubmitJob):
+// the check runs against the head state's validator registry when the item is
+// queued, and the worker takes its answer only when the registry it would check
+// against has the same hash-tree root (the checks read nothing else of the state).
+//
 // Bounds: at most `queue_limit` tickets wait; a new one drops the oldest waiting
 // ticket (which the worker then verifies itself, if the vote is still queued): lean_verify_pool_dropped_total.
 // Depth, drops and who verified are exported (lean_verify_pool_*).
@@ -30,11 +35,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "base/mutex.h"
 #include "crypto/verifier.h"
 #include "crypto/xmss/containers.h"
@@ -60,18 +67,29 @@ class VerifyPool {
                                  const ssz::Root& message, crypto::xmss::Signature signature)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Queues `job` (a check whose answer depends only on the registry with hash-tree
+  // root `registry_root`, besides its own inputs). Never blocks.
+  std::shared_ptr<Ticket> SubmitJob(const ssz::Root& registry_root, std::function<absl::Status()> job)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
   // The ticket's answer: waits while a pool thread verifies it; verifies it on this
-  // thread when none has started.
+  // thread when none has started. Result for Submit's tickets, JobResult for jobs.
   bool Result(Ticket& ticket) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status JobResult(Ticket& ticket) ABSL_LOCKS_EXCLUDED(mu_);
 
   // The raw key the ticket verifies under (to compare with the key the worker would use).
   static const ssz::Bytes52& KeyOf(const Ticket& ticket);
+  // The registry root a job ran against.
+  static const ssz::Root& RegistryOf(const Ticket& ticket);
 
   size_t threads() const { return threads_.size(); }
 
  private:
   void Run() ABSL_LOCKS_EXCLUDED(mu_);
-  bool Verify(const Ticket& ticket) const;
+  // Runs the ticket's check (outside the lock) and records the answer.
+  void Check(Ticket& ticket, metrics::Counter* by) ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits for or runs the ticket; its answer is then recorded.
+  void Finish(Ticket& ticket) ABSL_LOCKS_EXCLUDED(mu_);
 
   const crypto::SignatureVerifier* const verifier_;
   const size_t queue_limit_;

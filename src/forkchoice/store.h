@@ -104,6 +104,10 @@ class Store {
     std::shared_ptr<const State> parent_state;
   };
   absl::StatusOr<BlockPrecheck> PrecheckBlock(const SignedBlock& signed_block, const Root& block_root) const;
+  // The signature part of VerifyAndTransition: reads only the registry of
+  // `parent_state` (its size and keys).
+  static absl::Status VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
+                                            const StoreCrypto& crypto, BlockProofCheck proof_check);
   static absl::StatusOr<State> VerifyAndTransition(const SignedBlock& signed_block, const State& parent_state,
                                                    const StoreCrypto& crypto, BlockProofCheck proof_check);
   absl::Status ImportVerifiedBlock(const SignedBlock& signed_block, const Root& block_root,
@@ -249,8 +253,6 @@ class Store {
 
   void TickInterval(bool has_proposal, bool is_aggregator, std::vector<SignedAggregatedAttestation>* out);
   void PruneStaleAttestationData();
-  static absl::Status VerifyBlockSignatures(const SignedBlock& signed_block, const State& parent_state,
-                                            const StoreCrypto& crypto, BlockProofCheck proof_check);
   absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const State& state, ValidatorIndex index,
                                                       crypto::KeyRole role) const {
     return PublicKeyOf(crypto_, state, index, role);

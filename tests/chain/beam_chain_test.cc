@@ -313,8 +313,12 @@ TEST_F(BeamChainTest, ProducedBlocksAreImportedAndServed) {
 class BlockingHandler : public ChainWorkHandler {
  public:
   void HandleTick(uint64_t) override { Wait(); }
-  void HandleBlock(consensus::SignedBlock, const Root&) override { Wait(); ++blocks; }
-  void HandleAggregate(consensus::SignedAggregatedAttestation, const std::string&, ArrivalTime) override {
+  void HandleBlock(consensus::SignedBlock, const Root&, std::shared_ptr<VerifyPool::Ticket>) override {
+    Wait();
+    ++blocks;
+  }
+  void HandleAggregate(consensus::SignedAggregatedAttestation, const std::string&, std::shared_ptr<VerifyPool::Ticket>,
+                       ArrivalTime) override {
     Wait();
     ++aggregates;
   }
