@@ -1,6 +1,8 @@
 #include "chain/verify_pool.h"
 
+#include <memory>
 #include <utility>
+#include <vector>
 
 namespace beam::chain {
 
@@ -132,22 +134,53 @@ absl::Status VerifyPool::JobResult(Ticket& ticket) {
 const ssz::Bytes52& VerifyPool::KeyOf(const Ticket& ticket) { return ticket.key_ssz; }
 const ssz::Root& VerifyPool::RegistryOf(const Ticket& ticket) { return ticket.registry_root; }
 
+void VerifyPool::CheckVotes(absl::Span<const std::shared_ptr<Ticket>> batch) {
+  std::vector<crypto::SignatureCheck> checks;
+  checks.reserve(batch.size());
+  for (const auto& t : batch) checks.push_back(crypto::SignatureCheck{&t->key, t->slot, &t->message, &t->signature});
+  std::unique_ptr<bool[]> valid(new bool[batch.size()]());
+  verifier_->VerifyMany(checks, absl::MakeSpan(valid.get(), batch.size()));
+  verified_by_pool_->Increment(batch.size());
+  {
+    MutexLock lock(&mu_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->valid = valid[i];
+      batch[i]->state = Ticket::State::kDone;
+    }
+  }
+  done_cv_.SignalAll();
+}
+
 void VerifyPool::Run() {
   while (true) {
-    std::shared_ptr<Ticket> ticket;
+    std::vector<std::shared_ptr<Ticket>> batch;
     {
       MutexLock lock(&mu_);
       while (!stop_ && queue_.empty()) work_cv_.Wait(&mu_);
       if (stop_) return;
       // Oldest first: the worker takes the newest votes, so the two work toward each
-      // other from both ends and rarely want the same ticket.
-      ticket = std::move(queue_.front());
-      queue_.pop_front();
+      // other from both ends and rarely want the same ticket. A job alone, or up to
+      // kBatch vote signatures verified together (one per vector lane).
+      while (!queue_.empty() && batch.size() < kBatch) {
+        Ticket& front = *queue_.front();
+        if (front.state != Ticket::State::kQueued) {  // the worker took it
+          queue_.pop_front();
+          continue;
+        }
+        if (front.job && !batch.empty()) break;
+        front.state = Ticket::State::kRunning;
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+        if (batch.back()->job) break;
+      }
       depth_->Set(static_cast<double>(queue_.size()));
-      if (ticket->state != Ticket::State::kQueued) continue;  // the worker took it
-      ticket->state = Ticket::State::kRunning;
     }
-    Check(*ticket, verified_by_pool_);
+    if (batch.empty()) continue;
+    if (batch.front()->job) {
+      Check(*batch.front(), verified_by_pool_);
+    } else {
+      CheckVotes(batch);
+    }
   }
 }
 

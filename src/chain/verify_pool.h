@@ -10,6 +10,10 @@
 // sequential path would get; a different key (a registry that changed) is verified
 // inline.
 //
+// Batching: a pool thread takes up to 8 waiting vote tickets at once and verifies
+// them together (SignatureVerifier::VerifyMany: batched XMSS, one signature per AVX2
+// lane).
+//
 // Order: the worker takes the newest vote first, pool threads the oldest ticket
 // first, so they work from both ends of the backlog instead of queueing behind each
 // other (newest-first pool threads kept the worker waiting on the ticket a thread had
@@ -42,6 +46,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "base/mutex.h"
 #include "crypto/verifier.h"
 #include "crypto/xmss/containers.h"
@@ -90,6 +95,11 @@ class VerifyPool {
   void Check(Ticket& ticket, metrics::Counter* by) ABSL_LOCKS_EXCLUDED(mu_);
   // Waits for or runs the ticket; its answer is then recorded.
   void Finish(Ticket& ticket) ABSL_LOCKS_EXCLUDED(mu_);
+  // Verifies vote tickets together (SignatureVerifier::VerifyMany) and records them.
+  void CheckVotes(absl::Span<const std::shared_ptr<Ticket>> batch) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Vote signatures a pool thread takes at once: one per lane of the batched kernels.
+  static constexpr size_t kBatch = 8;
 
   const crypto::SignatureVerifier* const verifier_;
   const size_t queue_limit_;

@@ -332,6 +332,7 @@ struct Kernels {
   void (*permute16xn)(uint32_t (*)[16]);
   void (*permute24xn)(uint32_t (*)[24]);
   const char* name;
+  bool vectorised_batch;
 };
 
 void Permute16xNScalar(uint32_t states[kPoseidonLanes][16]) {
@@ -347,9 +348,9 @@ const Kernels& Active() {
   static const Kernels kKernels =
       internal::CpuHasAvx2()
           ? Kernels{internal::Poseidon1Permute16Avx2, internal::Poseidon1Permute24Avx2,
-                    internal::Poseidon1Permute16xNAvx2, internal::Poseidon1Permute24xNAvx2, "avx2"}
+                    internal::Poseidon1Permute16xNAvx2, internal::Poseidon1Permute24xNAvx2, "avx2", true}
           : Kernels{internal::Poseidon1Permute16Scalar, internal::Poseidon1Permute24Scalar, Permute16xNScalar,
-                    Permute24xNScalar, "scalar"};
+                    Permute24xNScalar, "scalar", false};
   return kKernels;
 }
 
@@ -360,5 +361,6 @@ void Poseidon1Permute24(uint32_t state[24]) { Active().permute24(state); }
 void Poseidon1Permute16xN(uint32_t states[kPoseidonLanes][16]) { Active().permute16xn(states); }
 void Poseidon1Permute24xN(uint32_t states[kPoseidonLanes][24]) { Active().permute24xn(states); }
 const char* Poseidon1Kernel() { return Active().name; }
+bool Poseidon1BatchIsVectorised() { return Active().vectorised_batch; }
 
 }  // namespace beam::crypto

@@ -28,6 +28,10 @@ void Poseidon1Permute24xN(uint32_t states[kPoseidonLanes][24]);
 // Which kernel the dispatching functions above use ("avx2" or "scalar").
 const char* Poseidon1Kernel();
 
+// True when the xN functions run a vector kernel (a batch costs less than
+// kPoseidonLanes single permutations); false when they loop the scalar kernel.
+bool Poseidon1BatchIsVectorised();
+
 }  // namespace beam::crypto
 
 #endif  // BEAMCORE_CRYPTO_POSEIDON1_H_

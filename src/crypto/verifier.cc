@@ -1,9 +1,12 @@
 #include "crypto/verifier.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "crypto/xmss/verify.h"
+#include "crypto/xmss/verify_batch.h"
 
 namespace beam::crypto {
 namespace {
@@ -25,9 +28,22 @@ absl::Status FromHostResult(int rc, absl::string_view what) {
 
 }  // namespace
 
+void SignatureVerifier::VerifyMany(absl::Span<const SignatureCheck> checks, absl::Span<bool> results) const {
+  for (size_t i = 0; i < std::min(checks.size(), results.size()); ++i) {
+    results[i] = Verify(*checks[i].public_key, checks[i].slot, *checks[i].message, *checks[i].signature);
+  }
+}
+
 bool XmssSignatureVerifier::Verify(const xmss::PublicKey& public_key, uint64_t slot, const ssz::Root& message,
                                    const xmss::Signature& signature) const {
   return xmss::Verify(config_, public_key, slot, message, signature);
+}
+
+void XmssSignatureVerifier::VerifyMany(absl::Span<const SignatureCheck> checks, absl::Span<bool> results) const {
+  std::vector<xmss::VerifyItem> items;
+  items.reserve(checks.size());
+  for (const SignatureCheck& c : checks) items.push_back(xmss::VerifyItem{c.public_key, c.slot, c.message, c.signature});
+  xmss::VerifyBatch(config_, items, results);
 }
 
 absl::Status MockedAggregateVerifier::VerifySingleMessage(absl::Span<const xmss::PublicKey> public_keys,

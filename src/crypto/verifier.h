@@ -20,20 +20,33 @@
 
 namespace beam::crypto {
 
+// One signature to check (pointers not owned, non-null).
+struct SignatureCheck {
+  const xmss::PublicKey* public_key;
+  uint64_t slot;
+  const ssz::Root* message;
+  const xmss::Signature* signature;
+};
+
 class SignatureVerifier {
  public:
   virtual ~SignatureVerifier() = default;
   // True iff `signature` signs `message` at `slot` (the XMSS epoch) under `public_key`.
   virtual bool Verify(const xmss::PublicKey& public_key, uint64_t slot, const ssz::Root& message,
                       const xmss::Signature& signature) const = 0;
+  // results[i] = Verify(checks[i]) for i < min(sizes): a verifier that checks several
+  // at once faster (batched XMSS) overrides it. This one loops Verify.
+  virtual void VerifyMany(absl::Span<const SignatureCheck> checks, absl::Span<bool> results) const;
 };
 
-// Native XMSS verification under one configuration (TEST or PROD), chosen at run time.
+// Native XMSS verification under one configuration (TEST or PROD), chosen at run time;
+// VerifyMany uses the batched kernels (one signature per vector lane).
 class XmssSignatureVerifier final : public SignatureVerifier {
  public:
   explicit XmssSignatureVerifier(const xmss::XmssConfig& config) : config_(config) {}
   bool Verify(const xmss::PublicKey& public_key, uint64_t slot, const ssz::Root& message,
               const xmss::Signature& signature) const override;
+  void VerifyMany(absl::Span<const SignatureCheck> checks, absl::Span<bool> results) const override;
 
  private:
   const xmss::XmssConfig& config_;

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "absl/types/span.h"
+#include "crypto/poseidon1.h"
 #include "crypto/xmss/config.h"
 
 namespace beam::crypto::xmss {
@@ -44,6 +45,18 @@ struct ChainJob {
 // HashChain for many chains of one epoch at once, kPoseidonLanes permutations at a time.
 void HashChains(const ParameterElems& parameter, uint64_t epoch, absl::Span<ChainJob> jobs);
 
+// A chain of any key and epoch, so that the chains of several signatures can share
+// batches.
+struct KeyedChainJob {
+  const ParameterElems* parameter;  // not owned; must outlive the call
+  uint64_t epoch;
+  ChainJob chain;
+};
+
+// HashChains for chains of many keys and epochs at once; each job's `chain.digest`
+// becomes HashChain(*parameter, epoch, ...) of that job.
+void HashChains(absl::Span<KeyedChainJob> jobs);
+
 // A Merkle node: the tree tweak (level, index) over left || right (width-24 compression).
 Digest TreeNode(const ParameterElems& parameter, uint32_t level, uint64_t index, const Digest& left,
                 const Digest& right);
@@ -51,6 +64,20 @@ Digest TreeNode(const ParameterElems& parameter, uint32_t level, uint64_t index,
 // A Merkle leaf: the tree tweak (0, epoch) over the chain ends, sponge mode.
 Digest TreeLeaf(const XmssConfig& config, const ParameterElems& parameter, uint64_t epoch,
                 absl::Span<const Digest> chain_ends);
+
+// One tree per lane (kPoseidonLanes lanes, one batched permutation per hash): lane l
+// hashes under parameters[l]. Lanes nobody needs may hold any values.
+
+// out[l] = TreeNode(parameters[l], level, indices[l], lefts[l], rights[l]).
+void TreeNodes(const ParameterElems (&parameters)[kPoseidonLanes], uint32_t level,
+               const uint64_t (&indices)[kPoseidonLanes], const Digest (&lefts)[kPoseidonLanes],
+               const Digest (&rights)[kPoseidonLanes], Digest (&out)[kPoseidonLanes]);
+
+// out[l] = TreeLeaf(config, parameters[l], epochs[l], lane l's chain ends), where
+// `chain_ends` holds config.dimension ends per lane, lane after lane.
+void TreeLeaves(const XmssConfig& config, const ParameterElems (&parameters)[kPoseidonLanes],
+                const uint64_t (&epochs)[kPoseidonLanes], absl::Span<const Digest> chain_ends,
+                Digest (&out)[kPoseidonLanes]);
 
 }  // namespace beam::crypto::xmss
 

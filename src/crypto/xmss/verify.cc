@@ -25,23 +25,34 @@ std::array<uint32_t, N> Elems(const ssz::Vector<Fp, N>& v) {
 
 }  // namespace
 
-bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoch, const ssz::Bytes32& message,
-            const Signature& signature) {
-  if (epoch >= config.lifetime()) return false;
+std::optional<std::vector<uint8_t>> VerifiableCodeword(const XmssConfig& config, const PublicKey& public_key,
+                                                       uint64_t epoch, const ssz::Bytes32& message,
+                                                       const Signature& signature) {
+  if (epoch >= config.lifetime()) return std::nullopt;
   // SSZ decoding already insists on canonical elements; values built in code may not.
-  if (!Canonical(public_key.root) || !Canonical(public_key.parameter) || !Canonical(signature.rho)) return false;
+  if (!Canonical(public_key.root) || !Canonical(public_key.parameter) || !Canonical(signature.rho)) {
+    return std::nullopt;
+  }
   for (const HashDigest& d : signature.path_siblings) {
-    if (!Canonical(d)) return false;
+    if (!Canonical(d)) return std::nullopt;
   }
   for (const HashDigest& d : signature.hashes) {
-    if (!Canonical(d)) return false;
+    if (!Canonical(d)) return std::nullopt;
   }
-  const ParameterElems parameter = Elems(public_key.parameter);
+  std::optional<std::vector<uint8_t>> codeword =
+      TargetSumEncode(config, Elems(public_key.parameter), epoch, Elems(signature.rho), message);
+  if (!codeword.has_value()) return std::nullopt;
+  if (signature.hashes.size() != config.dimension) return std::nullopt;
+  if (signature.path_siblings.size() != config.log_lifetime) return std::nullopt;
+  return codeword;
+}
+
+bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoch, const ssz::Bytes32& message,
+            const Signature& signature) {
   const std::optional<std::vector<uint8_t>> codeword =
-      TargetSumEncode(config, parameter, epoch, Elems(signature.rho), message);
+      VerifiableCodeword(config, public_key, epoch, message, signature);
   if (!codeword.has_value()) return false;
-  if (signature.hashes.size() != config.dimension) return false;
-  if (signature.path_siblings.size() != config.log_lifetime) return false;
+  const ParameterElems parameter = Elems(public_key.parameter);
 
   // Finish every chain: from the released digest at step `digit` to the chain end.
   std::vector<ChainJob> jobs(config.dimension);

@@ -4,6 +4,8 @@
 #define BEAMCORE_CRYPTO_XMSS_VERIFY_H_
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "crypto/xmss/config.h"
 #include "crypto/xmss/containers.h"
@@ -16,6 +18,15 @@ namespace beam::crypto::xmss {
 // past the lifetime) is a plain `false`, never a crash. Thread-safe.
 bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoch, const ssz::Bytes32& message,
             const Signature& signature);
+
+// The checks Verify makes before hashing any chain: the epoch is within the lifetime,
+// every element is canonical, the signature has the shape of `config` and the message
+// encodes under its rho. Returns the codeword when all pass and nullopt when Verify
+// returns false without hashing further. VerifyBatch shares it, so the two reject
+// exactly the same inputs. Thread-safe.
+std::optional<std::vector<uint8_t>> VerifiableCodeword(const XmssConfig& config, const PublicKey& public_key,
+                                                       uint64_t epoch, const ssz::Bytes32& message,
+                                                       const Signature& signature);
 
 }  // namespace beam::crypto::xmss
 
