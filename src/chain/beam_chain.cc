@@ -660,31 +660,31 @@ void BeamChain::FinalizationFollowup(const Checkpoint& finalized) {
     for (const Root& r : store_->BlockRoots()) kept.insert(r);
   }
   if (config_.db != nullptr) {
-    // Before OnFinalized is announced: the anchor a restart resumes from.
-    std::optional<ssz::ByteVec> block_ssz = config_.db->GetBlock(finalized.root);
-    absl::StatusOr<SignedBlock> block =
-        block_ssz ? ssz::Decode<SignedBlock>(*block_ssz) : absl::StatusOr<SignedBlock>(absl::NotFoundError(""));
-    if (block.ok()) {
-      const std::vector<Root> live(kept.begin(), kept.end());
-      // The restart anchor moves every anchor_interval_slots of finality (a state write
-      // per finalization would be one per block while finality keeps up).
-      std::optional<storage::ChainDb::AnchorSsz> anchor;
-      ssz::ByteVec anchor_block_ssz, anchor_state_ssz;
-      const Slot anchor_slot = stored_anchor_slot_.load(std::memory_order_relaxed);
-      if (finalized_state != nullptr && finalized.slot >= anchor_slot + config_.storage_anchor_interval_slots) {
+    // Before OnFinalized is announced: the finalized index, the pruning and, every
+    // storage_anchor_interval_slots of finality, the restart anchor (a state write per
+    // finalization would be one per block while finality keeps up).
+    const std::vector<Root> live(kept.begin(), kept.end());
+    std::optional<storage::ChainDb::AnchorSsz> anchor;
+    ssz::ByteVec anchor_block_ssz, anchor_state_ssz;
+    const Slot anchor_slot = stored_anchor_slot_.load(std::memory_order_relaxed);
+    if (finalized_state != nullptr && finalized.slot >= anchor_slot + config_.storage_anchor_interval_slots) {
+      std::optional<ssz::ByteVec> block_ssz = config_.db->GetBlock(finalized.root);
+      absl::StatusOr<SignedBlock> block =
+          block_ssz ? ssz::Decode<SignedBlock>(*block_ssz) : absl::StatusOr<SignedBlock>(absl::NotFoundError(""));
+      if (block.ok()) {
         anchor_block_ssz = ssz::Encode(block->block);
         anchor_state_ssz = ssz::Encode(*finalized_state);
         anchor = storage::ChainDb::AnchorSsz{ssz::ByteView(anchor_block_ssz.data(), anchor_block_ssz.size()),
                                              ssz::ByteView(anchor_state_ssz.data(), anchor_state_ssz.size())};
       }
-      const absl::Status s = config_.db->Finalize(
-          finalized, anchor, finalized_chain,
-          config_.prune_on_finalization ? std::optional<absl::Span<const Root>>(live) : std::nullopt);
-      if (!s.ok()) {
-        StorageFailed(s);
-      } else if (anchor.has_value()) {
-        stored_anchor_slot_.store(finalized.slot, std::memory_order_relaxed);
-      }
+    }
+    const absl::Status s = config_.db->Finalize(
+        finalized, anchor, finalized_chain,
+        config_.prune_on_finalization ? std::optional<absl::Span<const Root>>(live) : std::nullopt);
+    if (!s.ok()) {
+      StorageFailed(s);
+    } else if (anchor.has_value()) {
+      stored_anchor_slot_.store(finalized.slot, std::memory_order_relaxed);
     }
   } else {
     TieredMutexLock lock(&finalized_index_mu_, kSiteFinalizedIndexWrite);
