@@ -8,6 +8,10 @@
 
 #include <cstdint>
 #include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -26,6 +30,14 @@ class PublicKeyCache {
   // InvalidArgument when `raw` is not a valid PublicKey encoding.
   absl::StatusOr<xmss::PublicKey> Get(uint64_t index, KeyRole role, const ssz::Bytes52& raw)
       ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Get for many validators of one role under one shared lock (a block or an
+  // aggregate names thousands: a lock per key was most of their import time). Appends
+  // the keys of `wanted` (index, registry bytes) to *out in order; on the first
+  // undecodable one, sets *failed_at to its position and returns InvalidArgument
+  // (the keys before it are in *out).
+  absl::Status GetMany(KeyRole role, absl::Span<const std::pair<uint64_t, const ssz::Bytes52*>> wanted,
+                       std::vector<xmss::PublicKey>* out, size_t* failed_at) ABSL_LOCKS_EXCLUDED(mu_);
 
   size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -400,6 +400,36 @@ absl::StatusOr<crypto::xmss::PublicKey> Store::PublicKeyOf(const StoreCrypto& cr
   return key;
 }
 
+absl::StatusOr<std::vector<crypto::xmss::PublicKey>> Store::PublicKeysOf(const StoreCrypto& crypto,
+                                                                         const State& state,
+                                                                         absl::Span<const ValidatorIndex> indices,
+                                                                         crypto::KeyRole role) {
+  // The keys up to the first index outside the registry; a key before it that does
+  // not decode is the first failure PublicKeyOf would meet.
+  size_t in_range = 0;
+  while (in_range < indices.size() && indices[in_range] < state.validators.size()) ++in_range;
+  std::vector<std::pair<uint64_t, const ssz::Bytes52*>> wanted;
+  wanted.reserve(in_range);
+  for (size_t i = 0; i < in_range; ++i) {
+    const consensus::Validator& v = state.validators[indices[i]];
+    wanted.emplace_back(indices[i], role == crypto::KeyRole::kAttestation ? &v.attestation_public_key
+                                                                          : &v.proposal_public_key);
+  }
+  std::vector<crypto::xmss::PublicKey> keys;
+  keys.reserve(indices.size());
+  size_t failed_at = 0;
+  if (absl::Status s = crypto.key_cache->GetMany(role, wanted, &keys, &failed_at); !s.ok()) {
+    return Reject(RejectionReason::kINVALID_SIGNATURE, absl::StrCat("validator ", indices[failed_at],
+                                                                    " has an undecodable public key: ", s.message()));
+  }
+  if (in_range < indices.size()) {
+    return Reject(RejectionReason::kVALIDATOR_NOT_IN_STATE, absl::StrCat("validator ", indices[in_range],
+                                                                         " is not in a registry of ",
+                                                                         state.validators.size()));
+  }
+  return keys;
+}
+
 absl::Status Store::ValidateAttestation(const AttestationData& data) const {
   const std::optional<ProtoArray::Index> source = proto_.IndexOf(data.source.root);
   if (!source) return Reject(RejectionReason::kUNKNOWN_SOURCE_BLOCK, "unknown source block " + Hex(data.source.root));
@@ -506,15 +536,12 @@ absl::Status Store::AttestationSignatureVerdict(const StoreCrypto& crypto, const
 
 absl::Status Store::VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,
                                          const SignedAggregatedAttestation& aggregate) {
-  std::vector<crypto::xmss::PublicKey> keys;
-  for (ValidatorIndex v : ParticipantIndices(aggregate.proof.participants)) {
-    absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(crypto, target_state, v, crypto::KeyRole::kAttestation);
-    if (!key.ok()) return key.status();
-    keys.push_back(*key);
-  }
+  absl::StatusOr<std::vector<crypto::xmss::PublicKey>> keys = PublicKeysOf(
+      crypto, target_state, ParticipantIndices(aggregate.proof.participants), crypto::KeyRole::kAttestation);
+  if (!keys.ok()) return keys.status();
   if (crypto.aggregate_verifier == nullptr) return absl::FailedPreconditionError("no aggregate verifier");
   const absl::Status verified = crypto.aggregate_verifier->VerifySingleMessage(
-      keys, ssz::HashTreeRoot(aggregate.data), aggregate.data.slot,
+      *keys, ssz::HashTreeRoot(aggregate.data), aggregate.data.slot,
       ssz::ByteView(aggregate.proof.proof.bytes.data(), aggregate.proof.proof.bytes.size()));
   if (!verified.ok()) {
     if (verified.code() != absl::StatusCode::kInvalidArgument) return verified;  // could not check
@@ -575,13 +602,10 @@ absl::Status Store::VerifyBlockSignatures(const SignedBlock& signed_block, const
       }
     }
     if (!verify) continue;
-    std::vector<crypto::xmss::PublicKey> keys;
-    for (ValidatorIndex v : voters) {
-      absl::StatusOr<crypto::xmss::PublicKey> key = PublicKeyOf(crypto, parent_state, v, crypto::KeyRole::kAttestation);
-      if (!key.ok()) return key.status();
-      keys.push_back(*key);
-    }
-    keys_per_message.push_back(std::move(keys));
+    absl::StatusOr<std::vector<crypto::xmss::PublicKey>> keys =
+        PublicKeysOf(crypto, parent_state, voters, crypto::KeyRole::kAttestation);
+    if (!keys.ok()) return keys.status();
+    keys_per_message.push_back(std::move(*keys));
     bindings.push_back(crypto::MessageBinding{ssz::HashTreeRoot(a.data), a.data.slot});
   }
   if (block.proposer_index >= n) {

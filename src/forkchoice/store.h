@@ -136,6 +136,12 @@ class Store {
   // VALIDATOR_NOT_IN_STATE or INVALID_SIGNATURE (undecodable key) otherwise.
   static absl::StatusOr<crypto::xmss::PublicKey> PublicKeyOf(const StoreCrypto& crypto, const State& state,
                                                              ValidatorIndex index, crypto::KeyRole role);
+  // PublicKeyOf for each of `indices` in order, under one cache lock; the error is the
+  // one the first failing PublicKeyOf call would give.
+  static absl::StatusOr<std::vector<crypto::xmss::PublicKey>> PublicKeysOf(const StoreCrypto& crypto,
+                                                                           const State& state,
+                                                                           absl::Span<const ValidatorIndex> indices,
+                                                                           crypto::KeyRole role);
   static absl::Status VerifyAggregateProof(const StoreCrypto& crypto, const State& target_state,
                                            const SignedAggregatedAttestation& aggregate);
   absl::Status AddGossipSignature(const SignedAttestation& attestation);

@@ -107,6 +107,36 @@ TEST(PublicKeyCacheTest, DecodesOnceAndRejectsInvalidKeys) {
   EXPECT_EQ(cache.Get(5, KeyRole::kAttestation, bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// GetMany gives Get's keys in order, cached or not, and stops at the first
+// undecodable key with its position.
+TEST(PublicKeyCacheTest, GetManyMatchesGetAndReportsTheFirstBadKey) {
+  PublicKeyCache cache;
+  std::vector<ssz::Bytes52> raws(6);
+  for (size_t i = 0; i < raws.size(); ++i) {
+    xmss::PublicKey key;
+    key.root.items[0].value = static_cast<uint32_t>(i + 1);
+    raws[i] = ssz::Bytes52::FromSpan(ssz::Encode(key));
+  }
+  ASSERT_TRUE(cache.Get(2, KeyRole::kAttestation, raws[2]).ok());  // one already cached
+  std::vector<std::pair<uint64_t, const ssz::Bytes52*>> wanted;
+  for (size_t i = 0; i < raws.size(); ++i) wanted.emplace_back(i, &raws[i]);
+  std::vector<xmss::PublicKey> keys;
+  size_t failed_at = 99;
+  ASSERT_TRUE(cache.GetMany(KeyRole::kAttestation, wanted, &keys, &failed_at).ok());
+  ASSERT_EQ(keys.size(), raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) EXPECT_EQ(keys[i], *cache.Get(i, KeyRole::kAttestation, raws[i])) << i;
+  EXPECT_EQ(cache.size(), raws.size());
+  ssz::Bytes52 bad;
+  bad.bytes.fill(0xff);
+  wanted[4].second = &bad;
+  wanted[5].second = &bad;
+  keys.clear();
+  EXPECT_EQ(cache.GetMany(KeyRole::kAttestation, wanted, &keys, &failed_at).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(failed_at, 4u);
+  EXPECT_EQ(keys.size(), 4u);  // the keys before it
+}
+
 TEST(PublicKeyCacheTest, ConcurrentReadersAndWriters) {
   PublicKeyCache cache;
   std::vector<ssz::Bytes52> raws(64);
