@@ -33,6 +33,7 @@ SimNetwork::SimNetwork(const Options& options, int nodes)
       connected_(static_cast<size_t>(nodes), false),
       mesh_(static_cast<size_t>(nodes)),
       seen_(static_cast<size_t>(nodes)),
+      seen_order_(static_cast<size_t>(nodes)),
       recent_(static_cast<size_t>(nodes), std::vector<std::vector<Message>>(1)),
       rng_(options.seed * 7919 + 17),
       link_last_(static_cast<size_t>(nodes) * static_cast<size_t>(nodes), 0) {
@@ -79,7 +80,10 @@ MessageId SimNetwork::IdOf(int topic, const uint8_t* data, size_t len) const {
 }
 
 bool SimNetwork::MarkSeen(int node, const MessageId& id) {
-  return seen_[static_cast<size_t>(node)].emplace(id, now_ms()).second;
+  const uint64_t now = now_ms();
+  if (!seen_[static_cast<size_t>(node)].emplace(id, now).second) return false;
+  seen_order_[static_cast<size_t>(node)].emplace_back(now, id);
+  return true;
 }
 
 void SimNetwork::SendGossipHop(int from, int to, int topic, const MessageId& id, const std::vector<uint8_t>& bytes,
@@ -255,6 +259,7 @@ void SimNetwork::SetConnected(int node, bool connected) {
   connected_[static_cast<size_t>(node)] = connected;
   if (!connected) {  // a restarted node starts afresh
     seen_[static_cast<size_t>(node)].clear();
+    seen_order_[static_cast<size_t>(node)].clear();
     recent_[static_cast<size_t>(node)].assign(1, {});
   }
   RepairMesh();
@@ -270,9 +275,11 @@ void SimNetwork::Heartbeat() {
   RepairMesh();
   EmitLazyGossip();
   const uint64_t now = now_ms();
-  for (auto& seen : seen_) {
-    for (auto it = seen.begin(); it != seen.end();) {
-      it = it->second + kSeenTtlMs < now ? seen.erase(it) : std::next(it);
+  for (size_t node = 0; node < seen_.size(); ++node) {
+    auto& order = seen_order_[node];
+    while (!order.empty() && order.front().first + kSeenTtlMs < now) {
+      seen_[node].erase(order.front().second);
+      order.pop_front();
     }
   }
 }

@@ -22,6 +22,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -117,6 +118,9 @@ class SimNetwork {
   std::vector<bool> connected_;              // guarded by mu_
   std::vector<std::set<int>> mesh_;          // symmetric links; guarded by mu_
   std::vector<std::map<MessageId, uint64_t>> seen_;  // id -> first seen (ms); guarded by mu_
+  // The same ids in the order they were first seen, to expire from the front (a scan
+  // of every seen id at each heartbeat was 8% of a 4096-validator run); guarded by mu_.
+  std::vector<std::deque<std::pair<uint64_t, MessageId>>> seen_order_;
   // Per node, the messages it accepted in each of the last heartbeats (newest last):
   // gossipsub's message cache, windows of history_gossip = 3. Guarded by mu_.
   std::vector<std::vector<std::vector<Message>>> recent_;
