@@ -14,6 +14,8 @@
 //    edited triple verifies (a forgery) except another message with the same codeword
 //    (the scheme cannot tell those apart; TEST's 12-bit codewords collide now and
 //    then), and the C ABI agrees.
+// Every decodable triple is also verified batched (VerifyBatch), in a lane beside
+// seven valid signatures: the same answer, and the others stay valid.
 
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +30,7 @@
 #include "crypto/xmss/encoding.h"
 #include "crypto/xmss/synthetic.h"
 #include "crypto/xmss/verify.h"
+#include "crypto/xmss/verify_batch.h"
 #include "ssz/codec.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -41,6 +44,30 @@ struct Triple {
   uint8_t message[32];
   uint64_t slot;
 };
+
+const Triple& ValidTriple(const xmss::XmssConfig& config, uint32_t seed);
+
+// The batched verifier gives the same answer for the triple in any lane, beside valid
+// signatures in the other lanes (which must stay valid).
+void CheckBatched(const xmss::XmssConfig& config, const xmss::PublicKey& key, uint64_t slot,
+                  const beam::ssz::Bytes32& message, const xmss::Signature& signature, bool valid) {
+  const Triple& other = ValidTriple(config, 1);
+  const xmss::PublicKey other_key =
+      *beam::ssz::Decode<xmss::PublicKey>(beam::ssz::ByteView(other.public_key.data(), other.public_key.size()));
+  const xmss::Signature other_signature =
+      *beam::ssz::Decode<xmss::Signature>(beam::ssz::ByteView(other.signature.data(), other.signature.size()));
+  beam::ssz::Bytes32 other_message;
+  std::memcpy(other_message.data(), other.message, 32);
+  const size_t lane = slot % 8;
+  std::vector<xmss::VerifyItem> items(8, xmss::VerifyItem{&other_key, other.slot, &other_message, &other_signature});
+  items[lane] = xmss::VerifyItem{&key, slot, &message, &signature};
+  bool results[8];
+  xmss::VerifyBatch(config, items, absl::MakeSpan(results, 8));
+  BEAM_FUZZ_CHECK(results[lane] == valid, "the batched verifier disagrees with Verify");
+  for (size_t i = 0; i < 8; ++i) {
+    if (i != lane) BEAM_FUZZ_CHECK(results[i], "a valid signature beside the fuzzed one failed in a batch");
+  }
+}
 
 // Verifies the encoded triple both ways; returns true iff valid. Checks that the C ABI
 // and the C++ verifier agree and that the status is one the header documents.
@@ -65,6 +92,7 @@ bool VerifyBothWays(const xmss::XmssConfig& config, beam_xmss_scheme scheme, con
   const bool valid = xmss::Verify(config, *key, t.slot, message, *signature);
   BEAM_FUZZ_CHECK(valid == xmss::Verify(config, *key, t.slot, message, *signature), "verification is not deterministic");
   BEAM_FUZZ_CHECK(valid == (status == BEAM_OK), "the C ABI and the C++ verifier disagree");
+  CheckBatched(config, *key, t.slot, message, *signature, valid);
   return valid;
 }
 
