@@ -1,5 +1,5 @@
-// Poseidon1 permutations, widths 16 and 24: the scalar kernel, the AVX2 kernels, and
-// whatever the dispatching API picks, one state at a time and kPoseidonLanes at once.
+// Poseidon1 permutations, widths 16 and 24: the scalar kernel, the AVX2 kernels, the
+// AVX-512 batched kernels, and whatever the dispatching API picks, one state at a time and kPoseidonLanes at once.
 // Each call's output feeds the next call, so single-state numbers are latencies (as in
 // a Merkle path or a sponge) and xN numbers are per-permutation throughput over
 // independent states (as across the hash chains).
@@ -36,6 +36,12 @@ void Report(benchmark::State& bs, size_t perms_per_iteration) {
 bool NeedAvx2(benchmark::State& bs) {
   if (internal::CpuHasAvx2()) return true;
   bs.SkipWithError("no AVX2 on this CPU");
+  return false;
+}
+
+bool NeedAvx512(benchmark::State& bs) {
+  if (internal::CpuHasAvx512()) return true;
+  bs.SkipWithError("no AVX-512 on this CPU");
   return false;
 }
 
@@ -85,6 +91,9 @@ void BM_Permute16xN_ScalarLoop(benchmark::State& bs) { BM_Batch<16>(bs, ScalarLo
 void BM_Permute16xN_Avx2(benchmark::State& bs) {
   if (NeedAvx2(bs)) BM_Batch<16>(bs, internal::Poseidon1Permute16xNAvx2);
 }
+void BM_Permute16xN_Avx512(benchmark::State& bs) {
+  if (NeedAvx512(bs)) BM_Batch<16>(bs, internal::Poseidon1Permute16xNAvx512);
+}
 void BM_Permute16xN_Dispatch(benchmark::State& bs) {
   bs.SetLabel(Poseidon1Kernel());
   BM_Batch<16>(bs, Poseidon1Permute16xN);
@@ -103,6 +112,9 @@ void BM_Permute24xN_ScalarLoop(benchmark::State& bs) { BM_Batch<24>(bs, ScalarLo
 void BM_Permute24xN_Avx2(benchmark::State& bs) {
   if (NeedAvx2(bs)) BM_Batch<24>(bs, internal::Poseidon1Permute24xNAvx2);
 }
+void BM_Permute24xN_Avx512(benchmark::State& bs) {
+  if (NeedAvx512(bs)) BM_Batch<24>(bs, internal::Poseidon1Permute24xNAvx512);
+}
 void BM_Permute24xN_Dispatch(benchmark::State& bs) {
   bs.SetLabel(Poseidon1Kernel());
   BM_Batch<24>(bs, Poseidon1Permute24xN);
@@ -113,12 +125,14 @@ BENCHMARK(BM_Permute16_Avx2);
 BENCHMARK(BM_Permute16_Dispatch);
 BENCHMARK(BM_Permute16xN_ScalarLoop);
 BENCHMARK(BM_Permute16xN_Avx2);
+BENCHMARK(BM_Permute16xN_Avx512);
 BENCHMARK(BM_Permute16xN_Dispatch);
 BENCHMARK(BM_Permute24_Scalar);
 BENCHMARK(BM_Permute24_Avx2);
 BENCHMARK(BM_Permute24_Dispatch);
 BENCHMARK(BM_Permute24xN_ScalarLoop);
 BENCHMARK(BM_Permute24xN_Avx2);
+BENCHMARK(BM_Permute24xN_Avx512);
 BENCHMARK(BM_Permute24xN_Dispatch);
 
 // --- one XMSS PROD verification's permutations ---

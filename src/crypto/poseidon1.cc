@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "crypto/koalabear.h"
 #include "crypto/poseidon1_internal.h"
@@ -343,18 +344,46 @@ void Permute24xNScalar(uint32_t states[kPoseidonLanes][24]) {
   for (size_t i = 0; i < kPoseidonLanes; ++i) internal::Poseidon1Permute24Scalar(states[i]);
 }
 
-// Chosen once (CPUID), on first use.
+constexpr Kernels kScalarKernels = {internal::Poseidon1Permute16Scalar, internal::Poseidon1Permute24Scalar,
+                                    Permute16xNScalar, Permute24xNScalar, "scalar", false};
+constexpr Kernels kAvx2Kernels = {internal::Poseidon1Permute16Avx2, internal::Poseidon1Permute24Avx2,
+                                  internal::Poseidon1Permute16xNAvx2, internal::Poseidon1Permute24xNAvx2, "avx2",
+                                  true};
+constexpr Kernels kAvx512Kernels = {internal::Poseidon1Permute16Avx2, internal::Poseidon1Permute24Avx2,
+                                    internal::Poseidon1Permute16xNAvx512, internal::Poseidon1Permute24xNAvx512,
+                                    "avx512", true};
+
+// Chosen once (CPUID and BEAM_POSEIDON_KERNEL), on first use.
 const Kernels& Active() {
-  static const Kernels kKernels =
-      internal::CpuHasAvx2()
-          ? Kernels{internal::Poseidon1Permute16Avx2, internal::Poseidon1Permute24Avx2,
-                    internal::Poseidon1Permute16xNAvx2, internal::Poseidon1Permute24xNAvx2, "avx2", true}
-          : Kernels{internal::Poseidon1Permute16Scalar, internal::Poseidon1Permute24Scalar, Permute16xNScalar,
-                    Permute24xNScalar, "scalar", false};
+  static const Kernels kKernels = [] {
+    const std::string_view name = internal::Poseidon1ChooseKernel(std::getenv("BEAM_POSEIDON_KERNEL"));
+    if (name == "avx512") return kAvx512Kernels;
+    if (name == "avx2") return kAvx2Kernels;
+    return kScalarKernels;
+  }();
   return kKernels;
 }
 
 }  // namespace
+
+namespace internal {
+
+const char* Poseidon1ChooseKernel(const char* requested) {
+  const bool avx512 = CpuHasAvx512() && CpuHasAvx2();
+  const bool avx2 = CpuHasAvx2();
+  const std::string_view want = requested == nullptr ? "" : requested;
+  if (want == "scalar") return "scalar";
+  if (want == "avx2" && avx2) return "avx2";
+  if (want == "avx512" && avx512) return "avx512";
+  if (!want.empty() && want != "avx2" && want != "avx512") {
+    std::fprintf(stderr, "poseidon1: unknown BEAM_POSEIDON_KERNEL=%s, ignored\n", requested);
+  }
+  // Unset, unknown or not supported here: the fastest this CPU can run.
+  if (avx512) return "avx512";
+  return avx2 ? "avx2" : "scalar";
+}
+
+}  // namespace internal
 
 void Poseidon1Permute16(uint32_t state[16]) { Active().permute16(state); }
 void Poseidon1Permute24(uint32_t state[24]) { Active().permute24(state); }

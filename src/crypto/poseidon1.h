@@ -3,8 +3,11 @@
 // no initial linear layer.
 //
 // States are canonical field elements (uint32 values below p). Pure functions;
-// thread-safe. The implementation is chosen once at start-up: AVX2 when the CPU has
-// it, portable scalar otherwise; both give identical results.
+// thread-safe. The implementation is chosen once, on first use: AVX-512 for the batched
+// functions (AVX2 for the single-state ones) when the CPU has AVX-512 F/VL/DQ/BW, else
+// AVX2 when it has that, else portable scalar; all give identical results. The
+// environment variable BEAM_POSEIDON_KERNEL=avx512|avx2|scalar, read at that moment,
+// forces a kernel (for tests and benchmarks); one this CPU cannot run is ignored.
 
 #ifndef BEAMCORE_CRYPTO_POSEIDON1_H_
 #define BEAMCORE_CRYPTO_POSEIDON1_H_
@@ -25,7 +28,7 @@ void Poseidon1Permute24(uint32_t state[24]);
 void Poseidon1Permute16xN(uint32_t states[kPoseidonLanes][16]);
 void Poseidon1Permute24xN(uint32_t states[kPoseidonLanes][24]);
 
-// Which kernel the dispatching functions above use ("avx2" or "scalar").
+// Which kernel the dispatching functions above use ("avx512", "avx2" or "scalar").
 const char* Poseidon1Kernel();
 
 // True when the xN functions run a vector kernel (a batch costs less than

@@ -1,6 +1,6 @@
 // Internals of the Poseidon1 permutation (see poseidon1.h), shared by poseidon1.cc
-// (schedule, scalar kernels, dispatch), poseidon1_avx2.cc (AVX2 kernels) and
-// poseidon1_constants.cc (the spec's tables). The tests use it to run every kernel
+// (schedule, scalar kernels, dispatch), poseidon1_avx2.cc (AVX2 kernels),
+// poseidon1_avx512.cc (AVX-512 batched kernels) and poseidon1_constants.cc (the spec's tables). The tests use it to run every kernel
 // directly. Not part of the library's API.
 
 #ifndef BEAMCORE_CRYPTO_POSEIDON1_INTERNAL_H_
@@ -91,6 +91,18 @@ void Poseidon1Permute16Avx2(uint32_t state[16]);
 void Poseidon1Permute24Avx2(uint32_t state[24]);
 void Poseidon1Permute16xNAvx2(uint32_t states[kPoseidonLanes][16]);
 void Poseidon1Permute24xNAvx2(uint32_t states[kPoseidonLanes][24]);
+
+// AVX-512 (F, VL, DQ, BW), batched only: with AVX-512 the single-state functions keep
+// the AVX2 kernels (a single permutation is latency-bound). Call only when CpuHasAvx512() (builds
+// for other architectures forward them to the scalar kernels).
+bool CpuHasAvx512();
+void Poseidon1Permute16xNAvx512(uint32_t states[kPoseidonLanes][16]);
+void Poseidon1Permute24xNAvx512(uint32_t states[kPoseidonLanes][24]);
+
+// The kernel the dispatching functions use for a BEAM_POSEIDON_KERNEL value
+// (nullptr when unset): the requested one when this CPU can run it, else the fastest
+// it can. Returns "avx512", "avx2" or "scalar".
+const char* Poseidon1ChooseKernel(const char* requested);
 
 }  // namespace beam::crypto::internal
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -17,6 +18,7 @@ namespace {
 
 namespace kb = koalabear;
 using internal::CpuHasAvx2;
+using internal::CpuHasAvx512;
 
 template <size_t W>
 using State = std::array<uint32_t, W>;
@@ -72,6 +74,8 @@ void PermuteDispatch(State<16>& s) { Poseidon1Permute16(s.data()); }
 void PermuteDispatch(State<24>& s) { Poseidon1Permute24(s.data()); }
 void PermuteAvx2xN(uint32_t (*s)[16]) { internal::Poseidon1Permute16xNAvx2(s); }
 void PermuteAvx2xN(uint32_t (*s)[24]) { internal::Poseidon1Permute24xNAvx2(s); }
+void PermuteAvx512xN(uint32_t (*s)[16]) { internal::Poseidon1Permute16xNAvx512(s); }
+void PermuteAvx512xN(uint32_t (*s)[24]) { internal::Poseidon1Permute24xNAvx512(s); }
 void PermuteDispatchxN(uint32_t (*s)[16]) { Poseidon1Permute16xN(s); }
 void PermuteDispatchxN(uint32_t (*s)[24]) { Poseidon1Permute24xN(s); }
 
@@ -180,8 +184,93 @@ TEST(Poseidon1, Avx2MatchesScalarWidth24) {
   ExpectAvx2MatchesScalar<24>(4);
 }
 
+// States built from the values where the kernels' range reductions change behaviour:
+// 0, 1, p - 1 and around p/2 (where centring flips sign), each lane a different mix,
+// plus single-element perturbations of an all-zero state.
+template <size_t W>
+std::vector<State<W>> EdgeStates() {
+  constexpr uint32_t kHalf = (kb::kP - 1) / 2;
+  const uint32_t values[] = {0, 1, 2, kHalf - 1, kHalf, kHalf + 1, kHalf + 2, kb::kP - 2, kb::kP - 1};
+  constexpr size_t kValues = sizeof(values) / sizeof(values[0]);
+  std::vector<State<W>> out;
+  for (size_t a = 0; a < kValues; ++a) {
+    for (size_t b = 0; b < kValues; ++b) {
+      State<W> s;
+      for (size_t i = 0; i < W; ++i) s[i] = i % 3 == 0 ? values[a] : values[(b + i) % kValues];
+      out.push_back(s);
+    }
+  }
+  for (size_t i = 0; i < W; ++i) {
+    for (uint32_t v : {uint32_t{1}, kb::kP - 1, kHalf + 1}) {
+      State<W> s{};
+      s[i] = v;
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+template <size_t W>
+void ExpectAvx512MatchesScalar(uint64_t seed) {
+  std::vector<State<W>> in = RandomStates<W>(2000, seed);
+  const std::vector<State<W>> edges = EdgeStates<W>();
+  in.insert(in.end(), edges.begin(), edges.end());
+  const std::vector<State<W>> want = Singly<W>(in, PermuteScalar);
+  const std::vector<State<W>> got = Batched<W>(in, PermuteAvx512xN);
+  for (size_t i = 0; i < in.size(); ++i) ASSERT_EQ(got[i], want[i]) << "xN AVX-512, state " << i;
+  // Chained: each output is the next input, as in a hash chain.
+  uint32_t batch[kPoseidonLanes][W];
+  uint32_t expect[kPoseidonLanes][W];
+  for (size_t l = 0; l < kPoseidonLanes; ++l) {
+    std::memcpy(batch[l], in[l].data(), sizeof(batch[l]));
+    std::memcpy(expect[l], in[l].data(), sizeof(expect[l]));
+  }
+  for (int step = 0; step < 200; ++step) {
+    PermuteAvx512xN(batch);
+    for (auto& e : expect) {
+      if constexpr (W == 16) {
+        internal::Poseidon1Permute16Scalar(e);
+      } else {
+        internal::Poseidon1Permute24Scalar(e);
+      }
+    }
+    ASSERT_EQ(std::memcmp(batch, expect, sizeof(batch)), 0) << "step " << step;
+  }
+}
+
+TEST(Poseidon1, Avx512MatchesScalarWidth16) {
+  if (!CpuHasAvx512()) GTEST_SKIP() << "this CPU has no AVX-512, so the AVX-512 kernels cannot run";
+  ExpectAvx512MatchesScalar<16>(12);
+}
+
+TEST(Poseidon1, Avx512MatchesScalarWidth24) {
+  if (!CpuHasAvx512()) GTEST_SKIP() << "this CPU has no AVX-512, so the AVX-512 kernels cannot run";
+  ExpectAvx512MatchesScalar<24>(13);
+}
+
+TEST(Poseidon1, Avx512KnownAnswers) {
+  if (!CpuHasAvx512()) GTEST_SKIP() << "this CPU has no AVX-512, so the AVX-512 kernels cannot run";
+  EXPECT_EQ(Batched<16>({Incremental<16>()}, PermuteAvx512xN)[0], kIncrementalOutput16);
+  EXPECT_EQ(Batched<24>({Incremental<24>()}, PermuteAvx512xN)[0], kIncrementalOutput24);
+}
+
+TEST(Poseidon1, EdgeStatesMatchLiteralSpecAlgorithm) {
+  for (const State<16>& s : EdgeStates<16>()) ASSERT_EQ(Singly<16>({s}, PermuteScalar)[0], ReferencePermute<16>(s));
+  for (const State<24>& s : EdgeStates<24>()) ASSERT_EQ(Singly<24>({s}, PermuteScalar)[0], ReferencePermute<24>(s));
+}
+
+TEST(Poseidon1, ChooseKernelHonoursSupportedRequests) {
+  const char* best = CpuHasAvx512() ? "avx512" : CpuHasAvx2() ? "avx2" : "scalar";
+  EXPECT_STREQ(internal::Poseidon1ChooseKernel(nullptr), best);
+  EXPECT_STREQ(internal::Poseidon1ChooseKernel(""), best);
+  EXPECT_STREQ(internal::Poseidon1ChooseKernel("no-such-kernel"), best);
+  EXPECT_STREQ(internal::Poseidon1ChooseKernel("scalar"), "scalar");
+  EXPECT_STREQ(internal::Poseidon1ChooseKernel("avx2"), CpuHasAvx2() ? "avx2" : "scalar");
+  EXPECT_STREQ(internal::Poseidon1ChooseKernel("avx512"), best);
+}
+
 TEST(Poseidon1, DispatchReportsKernelAndMatchesScalar) {
-  EXPECT_STREQ(Poseidon1Kernel(), CpuHasAvx2() ? "avx2" : "scalar");
+  EXPECT_STREQ(Poseidon1Kernel(), internal::Poseidon1ChooseKernel(std::getenv("BEAM_POSEIDON_KERNEL")));
   const std::vector<State<16>> in16 = RandomStates<16>(64, 5);
   EXPECT_EQ(Singly<16>(in16, PermuteDispatch), Singly<16>(in16, PermuteScalar));
   EXPECT_EQ(Batched<16>(in16, PermuteDispatchxN), Singly<16>(in16, PermuteScalar));
