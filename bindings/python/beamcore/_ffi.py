@@ -378,10 +378,29 @@ def _candidates(path):
     in_tree = _in_tree_path()
     if in_tree.exists():
         found.append(os.path.normpath(str(in_tree)))
+    # Installed: the SONAME through the dynamic linker's search (LD_LIBRARY_PATH, the
+    # ld.so cache, the default directories), then whatever find_library knows.
+    found.append(SONAME)
     name = ctypes.util.find_library("beamcore")
-    if name:
+    if name and name != SONAME:
         found.append(name)
     return found, False
+
+
+def _loaded_file(candidate):
+    """The file the dynamic linker loaded for `candidate` (a bare SONAME is searched
+    for): its mapping in /proc/self/maps, else `candidate` itself."""
+    if os.sep in candidate:
+        return candidate
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.rstrip("\n").split(maxsplit=5)[-1]
+                if os.path.basename(path).startswith(candidate):
+                    return path
+    except OSError:
+        pass
+    return candidate
 
 
 def _declare(lib):
@@ -414,8 +433,9 @@ def load(path=None):
     """Loads libbeamcore once and returns the ctypes.CDLL (every prototype declared).
 
     `path` (or $BEAMCORE_LIBRARY) names the library explicitly; otherwise the in-tree
-    build (../../build/release/src/libbeamcore.so.1 from bindings/python) and then
-    ctypes.util.find_library("beamcore") are tried. Later calls return the same
+    build (../../build/release/src/libbeamcore.so.1 from bindings/python), then the
+    SONAME libbeamcore.so.1 where the dynamic linker finds it (an installed library),
+    then ctypes.util.find_library("beamcore") are tried. Later calls return the same
     library; a different explicit `path` after loading is an error.
     """
     global _lib, _lib_path, _missing
@@ -441,7 +461,7 @@ def load(path=None):
                     break
                 continue
             missing = _declare(lib)
-            _lib, _lib_path, _missing = lib, candidate, frozenset(missing)
+            _lib, _lib_path, _missing = lib, _loaded_file(candidate), frozenset(missing)
             return lib
         raise LibraryNotFoundError("could not load libbeamcore: " + "; ".join(errors))
 

@@ -11,10 +11,15 @@ import threading
 import time
 
 PYTHON_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-if PYTHON_ROOT not in sys.path:
+# BEAMCORE_TEST_INSTALLED=1: test the installed package (pip install), not the source tree.
+INSTALLED = os.environ.get("BEAMCORE_TEST_INSTALLED") == "1"
+if not INSTALLED and PYTHON_ROOT not in sys.path:
     sys.path.insert(0, PYTHON_ROOT)
 
 import beamcore  # noqa: E402
+
+if INSTALLED and os.path.abspath(beamcore.__file__).startswith(PYTHON_ROOT + os.sep):
+    raise RuntimeError(f"BEAMCORE_TEST_INSTALLED=1 but beamcore was imported from the source tree: {beamcore.__file__}")
 
 VALIDATORS = 4
 IPS = beamcore.INTERVALS_PER_SLOT

@@ -19,7 +19,8 @@ def run_python(code, env_extra=None, pin=True):
     else:
         env.pop("BEAMCORE_LIBRARY", None)
     env.update(env_extra or {})
-    env["PYTHONPATH"] = support.PYTHON_ROOT + os.pathsep + os.path.dirname(os.path.abspath(__file__))
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+    env["PYTHONPATH"] = tests_dir if support.INSTALLED else support.PYTHON_ROOT + os.pathsep + tests_dir
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True,
                           text=True, timeout=120)
 
@@ -121,6 +122,22 @@ class LoadingTest(unittest.TestCase):
         """, pin=False)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.strip(), os.path.normpath(str(in_tree)))
+
+    def test_installed_package_finds_the_library_by_soname(self):
+        # An installed package has no build tree beside it: with no BEAMCORE_LIBRARY it
+        # loads the SONAME through the dynamic linker's search path.
+        if not support.INSTALLED:
+            self.skipTest("source tree (BEAMCORE_TEST_INSTALLED is not 1)")
+        r = run_python("""
+            import beamcore
+            beamcore.version()
+            print(beamcore.library_path())
+        """, pin=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        loaded = r.stdout.strip()
+        self.assertTrue(os.path.isabs(loaded), loaded)  # the file the linker found, not the bare name
+        self.assertEqual(os.path.realpath(loaded), os.path.realpath(beamcore.library_path()))
+        self.assertTrue(os.path.basename(loaded).startswith(beamcore._ffi.SONAME), loaded)
 
     def test_explicit_other_path_after_load(self):
         beamcore.lib()
