@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "crypto/poseidon1.h"
@@ -13,10 +14,13 @@ namespace beam::crypto::xmss {
 namespace {
 
 // A group with fewer signatures hashes its trees one signature at a time: a batched
-// width-24 permutation costs about six single ones (AVX2), so with lanes left empty
-// the leaf sponge and the Merkle path gain nothing (at six lanes both ways take the
-// same time, BM_VerifyProdBatchPartial). The chains are pooled whatever the size.
-constexpr size_t kMinLanesForBatchedTrees = 6;
+// width-24 permutation costs about six single ones with AVX2 (at six lanes both ways
+// take the same time, BM_VerifyProdBatchPartial) and about three with AVX-512. The
+// chains are pooled whatever the size.
+size_t MinLanesForBatchedTrees() {
+  static const size_t lanes = std::string_view(Poseidon1Kernel()) == "avx512" ? 3 : 6;
+  return lanes;
+}
 
 // An item that passed Verify's checks, and its codeword.
 struct Ready {
@@ -69,7 +73,7 @@ void VerifyGroup(const XmssConfig& config, absl::Span<const VerifyItem> items, a
   for (size_t j = 0; j < jobs.size(); ++j) chain_ends[j] = jobs[j].chain.digest;
 
   Digest roots[kPoseidonLanes];
-  if (lanes < kMinLanesForBatchedTrees) {
+  if (lanes < MinLanesForBatchedTrees()) {
     for (size_t l = 0; l < lanes; ++l) {
       const VerifyItem& item = items[group[l].item];
       roots[l] = RootOf(config, group[l].parameter, item.epoch, absl::MakeConstSpan(chain_ends).subspan(l * n, n),
