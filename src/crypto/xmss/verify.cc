@@ -64,6 +64,11 @@ bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoc
   std::vector<Digest> chain_ends(config.dimension);
   for (uint32_t i = 0; i < config.dimension; ++i) chain_ends[i] = jobs[i].digest;
 
+  return RootFromChainEnds(config, parameter, epoch, chain_ends, signature) == Elems(public_key.root);
+}
+
+Digest RootFromChainEnds(const XmssConfig& config, const ParameterElems& parameter, uint64_t epoch,
+                         absl::Span<const Digest> chain_ends, const Signature& signature) {
   // Climb from the leaf to the root.
   Digest node = TreeLeaf(config, parameter, epoch, chain_ends);
   uint64_t position = epoch;
@@ -74,7 +79,7 @@ bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoc
     node = node_is_left ? TreeNode(parameter, level + 1, position, node, sibling)
                         : TreeNode(parameter, level + 1, position, sibling, node);
   }
-  return node == Elems(public_key.root);
+  return node;
 }
 
 }  // namespace beam::crypto::xmss

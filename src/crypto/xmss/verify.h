@@ -9,6 +9,7 @@
 
 #include "crypto/xmss/config.h"
 #include "crypto/xmss/containers.h"
+#include "crypto/xmss/tweak_hash.h"
 #include "ssz/bytes.h"
 
 namespace beam::crypto::xmss {
@@ -27,6 +28,12 @@ bool Verify(const XmssConfig& config, const PublicKey& public_key, uint64_t epoc
 std::optional<std::vector<uint8_t>> VerifiableCodeword(const XmssConfig& config, const PublicKey& public_key,
                                                        uint64_t epoch, const ssz::Bytes32& message,
                                                        const Signature& signature);
+
+// The Merkle root the signature's authentication path leads to from the leaf over
+// `chain_ends` (the finished chains) at `epoch`; Verify compares it with the key's.
+// `signature` must have config.log_lifetime siblings. Thread-safe.
+Digest RootFromChainEnds(const XmssConfig& config, const ParameterElems& parameter, uint64_t epoch,
+                         absl::Span<const Digest> chain_ends, const Signature& signature);
 
 }  // namespace beam::crypto::xmss
 

@@ -36,21 +36,6 @@ std::array<uint32_t, N> Elems(const ssz::Vector<Fp, N>& v) {
   return out;
 }
 
-// Verify's climb from the leaf to the root, for one signature.
-Digest RootOf(const XmssConfig& config, const ParameterElems& parameter, uint64_t epoch,
-              absl::Span<const Digest> chain_ends, const Signature& signature) {
-  Digest node = TreeLeaf(config, parameter, epoch, chain_ends);
-  uint64_t position = epoch;
-  for (uint32_t level = 0; level < config.log_lifetime; ++level) {
-    const Digest sibling = Elems(signature.path_siblings[level]);
-    const bool node_is_left = position % 2 == 0;
-    position /= 2;
-    node = node_is_left ? TreeNode(parameter, level + 1, position, node, sibling)
-                        : TreeNode(parameter, level + 1, position, sibling, node);
-  }
-  return node;
-}
-
 // Verifies up to kPoseidonLanes items that passed the checks; lane l is group[l].
 void VerifyGroup(const XmssConfig& config, absl::Span<const VerifyItem> items, absl::Span<const Ready> group,
                  absl::Span<bool> results) {
@@ -76,8 +61,8 @@ void VerifyGroup(const XmssConfig& config, absl::Span<const VerifyItem> items, a
   if (lanes < MinLanesForBatchedTrees()) {
     for (size_t l = 0; l < lanes; ++l) {
       const VerifyItem& item = items[group[l].item];
-      roots[l] = RootOf(config, group[l].parameter, item.epoch, absl::MakeConstSpan(chain_ends).subspan(l * n, n),
-                        *item.signature);
+      roots[l] = RootFromChainEnds(config, group[l].parameter, item.epoch,
+                                   absl::MakeConstSpan(chain_ends).subspan(l * n, n), *item.signature);
     }
   } else {
     ParameterElems parameters[kPoseidonLanes] = {};
