@@ -8,7 +8,7 @@ import ctypes
 import logging
 import threading
 
-from . import _ffi
+from . import _ffi, _util
 from ._handle import callback_scope
 from ._util import (array_at, as_bytes, as_u64, bytes_at, c_string, grouped_keys_at, keys_at, maybe_enum, split,
                     split_fixed)
@@ -129,7 +129,7 @@ class HostCallbacks:
         def request_block(root_ptr, _user_data):
             self._run("network.request_block", lambda: fns["request_block"](bytes_at(root_ptr, ROOT_SIZE)))
 
-        vtable = _ffi.new_struct(_ffi.BeamNetworkVtable, "beam_network_vtable_init")
+        vtable = _util.new_struct(_ffi.BeamNetworkVtable, "beam_network_vtable_init")
         self._install(vtable, {
             "publish_gossip": (publish_gossip, _ffi.PUBLISH_GOSSIP_FN),
             "send_request": (send_request, _ffi.SEND_REQUEST_FN),
@@ -157,7 +157,7 @@ class HostCallbacks:
                 last[0] = value
             return last[0]  # a failing clock reads as standing still
 
-        vtable = _ffi.new_struct(_ffi.BeamClockVtable, "beam_clock_vtable_init")
+        vtable = _util.new_struct(_ffi.BeamClockVtable, "beam_clock_vtable_init")
         self._install(vtable, {"now_ms": (now_ms, _ffi.CLOCK_NOW_FN)}, {"now_ms": clock})
         self.vtables["clock"] = vtable
         return vtable
@@ -173,7 +173,7 @@ class HostCallbacks:
         def on_log(level, message_ptr, _user_data):
             self._run("log", lambda: log(maybe_enum(LogLevel, level), c_string(message_ptr, "replace") or ""))
 
-        sink = _ffi.new_struct(_ffi.BeamLogSink, "beam_log_sink_init")
+        sink = _util.new_struct(_ffi.BeamLogSink, "beam_log_sink_init")
         sink.max_level = max_level
         self._install(sink, {"log": (on_log, _ffi.LOG_FN)}, {"log": log})
         self.vtables["log"] = sink
@@ -263,7 +263,7 @@ class HostCallbacks:
 
             return self._crypto_call(what, call)
 
-        vtable = _ffi.new_struct(_ffi.BeamCryptoVtable, "beam_crypto_vtable_init")
+        vtable = _util.new_struct(_ffi.BeamCryptoVtable, "beam_crypto_vtable_init")
         self._install(vtable, {
             "verify_single_message": (verify_single_message, _ffi.VERIFY_SINGLE_FN),
             "verify_multi_message": (verify_multi_message, _ffi.VERIFY_MULTI_FN),

@@ -338,7 +338,7 @@ PROTOTYPES = {
 
 # Functions added after 1.0. Within 1.x the ABI only grows, so a 1.x library older than
 # the binding may lack them: it still loads, and the features that need them raise
-# UnsupportedError (see require()).
+# UnsupportedError (see _util.require()).
 OPTIONAL_PROTOTYPES = {
     # 1.1
     "beam_xmss_key_from_ssz": (beam_status, [c_enum, in_bytes, _sz, _handle_out]),
@@ -483,21 +483,3 @@ def has(name):
     return name in PROTOTYPES or (name in OPTIONAL_PROTOTYPES and name not in _missing)
 
 
-def require(name, feature):
-    """Raises UnsupportedError unless the loaded library has the C function `name`
-    (for the features that need functions added after 1.0)."""
-    if not has(name):
-        from .errors import UnsupportedError
-        raise UnsupportedError(f"{feature} needs {name}, which the loaded libbeamcore ({library_path()}) lacks")
-
-
-def new_struct(cls, init_function):
-    """A `cls` (a versioned struct) with the library's defaults, from its _init
-    function given this binding's size: the library zeroes exactly that many bytes and
-    sets struct_size to it, whatever size its own header has."""
-    out = cls()
-    status = getattr(lib(), init_function)(ctypes.byref(out), ctypes.sizeof(cls))
-    if status != 0:
-        from .errors import check
-        check(status, init_function)
-    return out

@@ -8,7 +8,7 @@ import os
 
 from . import _ffi
 from .constants import PUBLIC_KEY_SIZE, ROOT_SIZE
-from .errors import check
+from .errors import UnsupportedError, check
 
 U64_MAX = (1 << 64) - 1
 
@@ -190,4 +190,22 @@ def grouped_keys_at(ptr, counts):
     for n in counts:
         out.append(keys[offset:offset + n])
         offset += n
+    return out
+
+
+def require(name, feature):
+    """Raises UnsupportedError unless the loaded library has the C function `name`
+    (for the features that need functions added after 1.0)."""
+    if not _ffi.has(name):
+        raise UnsupportedError(f"{feature} needs {name}, which the loaded libbeamcore ({_ffi.library_path()}) lacks")
+
+
+def new_struct(cls, init_function):
+    """A `cls` (a versioned struct) with the library's defaults, from its _init
+    function given this binding's size: the library zeroes exactly that many bytes and
+    sets struct_size to it, whatever size its own header has."""
+    out = cls()
+    status = getattr(_ffi.lib(), init_function)(ctypes.byref(out), ctypes.sizeof(cls))
+    if status != 0:
+        check(status, init_function)
     return out

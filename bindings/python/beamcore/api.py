@@ -5,7 +5,7 @@ import ctypes
 import dataclasses
 import json
 
-from . import _ffi
+from . import _ffi, _util
 from ._handle import Handle
 from ._util import as_bytes, as_c_string, buffer_bytes
 from .errors import check
@@ -58,7 +58,7 @@ def api_handle(node, method, path, body=b""):
     path = as_c_string("path", path)
     body = body.encode("utf-8") if isinstance(body, str) else as_bytes("body", body)
     lib = _ffi.lib()
-    response = _ffi.new_struct(_ffi.BeamApiResponse, "beam_api_response_init")
+    response = _util.new_struct(_ffi.BeamApiResponse, "beam_api_response_init")
     try:
         with handle as ptr:
             check(lib.beam_api_handle(ptr, method, path, body, len(body), ctypes.byref(response)), "beam_api_handle")

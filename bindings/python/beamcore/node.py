@@ -3,7 +3,7 @@
 import ctypes
 import logging
 
-from . import _ffi
+from . import _ffi, _util
 from ._callbacks import CallbackErrors, HostCallbacks
 from ._handle import Closable
 from ._util import as_bytes, as_enum, as_i32, as_path, as_peer_id, as_root, as_u32, as_u64, take_buffer
@@ -98,7 +98,7 @@ class Node(Closable):
 
         handle = self._new_handle()
         self._errors = CallbackErrors("Node")
-        config = _ffi.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
+        config = _util.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
         config.anchor_state_ssz = anchor_state
         config.anchor_state_len = len(anchor_state)
         config.anchor_block_ssz = anchor_block
@@ -269,7 +269,7 @@ class Node(Closable):
     # -- health
     def health(self):
         """The node's own failures so far: a NodeHealth(storage_failed, faults)."""
-        out = _ffi.new_struct(_ffi.BeamNodeHealth, "beam_node_health_init")
+        out = _util.new_struct(_ffi.BeamNodeHealth, "beam_node_health_init")
         with self._h as ptr:
             check(_ffi.lib().beam_node_health_get(ptr, ctypes.byref(out)), "beam_node_health_get")
         return NodeHealth(storage_failed=bool(out.storage_failed), faults=out.faults)

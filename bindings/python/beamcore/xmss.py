@@ -3,7 +3,7 @@
 import ctypes
 import secrets
 
-from . import _ffi
+from . import _ffi, _util
 from ._handle import Closable
 from ._util import as_bytes, as_enum, as_public_key, as_root, as_u64, take_buffer
 from .constants import PUBLIC_KEY_SIZE
@@ -27,7 +27,7 @@ class XmssKey(Closable):
         """A key loaded from its SSZ encoding (leanSpec's SecretKey: a `*_sk.ssz` key file
         of the cross-client layout). DecodeError when it is malformed; compare
         public_key with the expected one (the tree hashes are not re-checked)."""
-        _ffi.require("beam_xmss_key_from_ssz", "XmssKey.from_ssz")
+        _util.require("beam_xmss_key_from_ssz", "XmssKey.from_ssz")
         scheme = as_enum(XmssScheme, "scheme", scheme)
         data = as_bytes("data", data)
         self = object.__new__(cls)
@@ -41,7 +41,7 @@ class XmssKey(Closable):
 
     def to_ssz(self):
         """The key's SSZ encoding, as from_ssz reads it (its prepared window included)."""
-        _ffi.require("beam_xmss_key_to_ssz", "XmssKey.to_ssz")
+        _util.require("beam_xmss_key_to_ssz", "XmssKey.to_ssz")
         with self._h as ptr:
             return take_buffer("beam_xmss_key_to_ssz", _ffi.lib().beam_xmss_key_to_ssz, ptr)
 

@@ -11,7 +11,7 @@ import unittest
 import support
 
 import beamcore
-from beamcore import _ffi
+from beamcore import _ffi, _util
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
@@ -300,10 +300,10 @@ class StructSizeTest(unittest.TestCase):
 
     def test_new_struct_uses_the_init_functions(self):
         for name, init in INIT_FUNCTIONS.items():
-            s = _ffi.new_struct(STRUCTS[name], init)
+            s = _util.new_struct(STRUCTS[name], init)
             self.assertEqual(s.struct_size, ctypes.sizeof(STRUCTS[name]), name)
-        self.assertEqual(_ffi.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init").chain_worker, 1)
-        self.assertEqual(_ffi.new_struct(_ffi.BeamLogSink, "beam_log_sink_init").max_level, _ffi.BEAM_LOG_INFO)
+        self.assertEqual(_util.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init").chain_worker, 1)
+        self.assertEqual(_util.new_struct(_ffi.BeamLogSink, "beam_log_sink_init").max_level, _ffi.BEAM_LOG_INFO)
 
     def test_a_newer_bindings_larger_struct_is_zeroed_whole(self):
         class Bigger(ctypes.Structure):  # a binding that knows fields a later 1.x appended
@@ -333,7 +333,7 @@ class StructSizeTest(unittest.TestCase):
 
     def test_create_refuses_a_smaller_config(self):
         g = support.genesis()
-        config = _ffi.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
+        config = _util.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
         config.anchor_state_ssz, config.anchor_state_len = g, len(g)
         out = ctypes.c_void_p()
         config.struct_size = _ffi.BeamNodeConfig.data_dir.offset  # the config without data_dir
@@ -355,7 +355,7 @@ class StructSizeTest(unittest.TestCase):
     def test_a_1_1_config_gets_normal_sync_and_an_unknown_sync_is_refused(self):
         g = support.genesis()
         lib = beamcore.lib()
-        config = _ffi.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
+        config = _util.new_struct(_ffi.BeamNodeConfig, "beam_node_config_init")
         config.anchor_state_ssz, config.anchor_state_len = g, len(g)
         config.chain_worker = 0
         config.storage_sync = 77  # beyond a 1.1 host's struct: never read

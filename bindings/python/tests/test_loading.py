@@ -189,9 +189,9 @@ class VersionedFunctionsTest(unittest.TestCase):
             self.assertFalse(ffi.has("beam_future_call"))
             self.assertTrue(ffi.has("beam_node_tick"))
             with self.assertRaises(beamcore.UnsupportedError) as cm:
-                ffi.require("beam_future_call", "the future")
+                beamcore._util.require("beam_future_call", "the future")
             self.assertIn("beam_future_call", str(cm.exception))
-            ffi.require("beam_node_tick", "ticking")  # present: no error
+            beamcore._util.require("beam_node_tick", "ticking")  # present: no error
         finally:
             ffi.OPTIONAL_PROTOTYPES.clear()
             ffi.OPTIONAL_PROTOTYPES.update(saved_optional)
