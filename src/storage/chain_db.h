@@ -1,11 +1,12 @@
-// ChainDb: a node's blocks, post-states, finalized-slot index and metadata in one
-// SQLite file (<data_dir>/chain.sqlite, WAL journal).
+// ChainDb: a node's blocks, its restart anchor (a finalized block and its state),
+// finalized-slot index and metadata in one SQLite file (<data_dir>/chain.sqlite, WAL
+// journal).
 //
-// Crash safety: every write is one SQLite transaction (a block and its post-state
-// together; a finalization's index rows, metadata and pruning together), so a process
+// Crash safety: every write is one SQLite transaction (a block; a finalization's index
+// rows, metadata, pruning and, when the anchor moves, its state together), so a process
 // killed at any point leaves the file at the last committed transaction. Blocks are
 // written before the chain imports them, so everything fork choice ever finalized can
-// be rebuilt by replaying the stored blocks from the stored finalized state.
+// be rebuilt by replaying the stored blocks from the stored anchor state.
 //
 // A data directory is used by one process at a time: Open() takes an exclusive
 // flock() on <data_dir>/LOCK (held until the ChainDb is destroyed) and refuses a
@@ -42,7 +43,8 @@ struct StoredBlock {
   ssz::ByteVec ssz;
 };
 
-// Where a restart begins: the finalized checkpoint, its post-state and its block
+// Where a restart begins: the anchor (a finalized checkpoint, the latest or one a few
+// dozen slots older), its post-state and its block
 // (the inner Block SSZ; for an anchor that was never a received block, the block
 // rebuilt from the state's header).
 struct StoredAnchor {
@@ -90,6 +92,7 @@ class ChainDb {
   absl::StatusOr<StoredAnchor> LoadAnchor() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // One transaction: the block and (if not empty) its post-state. Re-putting is a no-op.
+  // The chain stores blocks only; a state stored here goes when the anchor next moves.
   absl::Status PutBlock(const StoredBlock& block, ssz::ByteView post_state_ssz) ABSL_LOCKS_EXCLUDED(mu_);
   std::optional<ssz::ByteVec> GetBlock(const ssz::Root& root) const ABSL_LOCKS_EXCLUDED(mu_);
   // Stored blocks with slot > `slot`, in (slot, root) order.
