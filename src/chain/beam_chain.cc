@@ -379,23 +379,24 @@ absl::Status BeamChain::ProcessAttestation(const SignedAttestation& attestation,
   return s;
 }
 
-std::shared_ptr<VerifyPool::Ticket> BeamChain::BlockSignaturesJob(const SignedBlock& block) {
+template <class Check>
+std::shared_ptr<VerifyPool::Ticket> BeamChain::HeadRegistryJob(Check check) {
   if (verify_pool_ == nullptr) return nullptr;
   RcState head = ShareState(HeadInfo().head.root);
   if (head == nullptr) return nullptr;
   const Root registry = ssz::HashTreeRoot(head->validators);
-  return verify_pool_->SubmitJob(registry, [this, head, block, check = config_.block_proof_check] {
-    return forkchoice::Store::VerifyBlockSignatures(block, *head, crypto_, check);
+  return verify_pool_->SubmitJob(registry, [head, check = std::move(check)] { return check(*head); });
+}
+
+std::shared_ptr<VerifyPool::Ticket> BeamChain::BlockSignaturesJob(const SignedBlock& block) {
+  return HeadRegistryJob([this, block, proof_check = config_.block_proof_check](const consensus::State& head) {
+    return forkchoice::Store::VerifyBlockSignatures(block, head, crypto_, proof_check);
   });
 }
 
 std::shared_ptr<VerifyPool::Ticket> BeamChain::AggregateProofJob(const SignedAggregatedAttestation& aggregate) {
-  if (verify_pool_ == nullptr) return nullptr;
-  RcState head = ShareState(HeadInfo().head.root);
-  if (head == nullptr) return nullptr;
-  const Root registry = ssz::HashTreeRoot(head->validators);
-  return verify_pool_->SubmitJob(registry, [this, head, aggregate] {
-    return forkchoice::Store::VerifyAggregateProof(crypto_, *head, aggregate);
+  return HeadRegistryJob([this, aggregate](const consensus::State& head) {
+    return forkchoice::Store::VerifyAggregateProof(crypto_, head, aggregate);
   });
 }
 

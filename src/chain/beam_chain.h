@@ -327,6 +327,9 @@ class BeamChain final : private ChainWorkHandler {
   // state's registry (null without a pool).
   std::shared_ptr<VerifyPool::Ticket> BlockSignaturesJob(const SignedBlock& block);
   std::shared_ptr<VerifyPool::Ticket> AggregateProofJob(const SignedAggregatedAttestation& aggregate);
+  // `check(head state)` on the pool, keyed by the head state's registry root.
+  template <class Check>
+  std::shared_ptr<VerifyPool::Ticket> HeadRegistryJob(Check check);
   // The job's answer if it ran against `state`'s registry, else nullopt (check here).
   std::optional<absl::Status> JobAnswerFor(const std::shared_ptr<VerifyPool::Ticket>& ticket,
                                            const consensus::State& state);

@@ -61,27 +61,19 @@ VerifyPool::~VerifyPool() {
 std::shared_ptr<VerifyPool::Ticket> VerifyPool::Submit(const ssz::Bytes52& key_ssz, const crypto::xmss::PublicKey& key,
                                                        uint64_t slot, const ssz::Root& message,
                                                        crypto::xmss::Signature signature) {
-  auto ticket = std::make_shared<Ticket>(key_ssz, key, slot, message, std::move(signature));
-  {
-    MutexLock lock(&mu_);
-    if (queue_.size() >= queue_limit_) {
-      queue_.pop_front();  // stays kQueued: the worker verifies it itself
-      dropped_->Increment();
-    }
-    queue_.push_back(ticket);
-    depth_->Set(static_cast<double>(queue_.size()));
-  }
-  work_cv_.Signal();
-  return ticket;
+  return Enqueue(std::make_shared<Ticket>(key_ssz, key, slot, message, std::move(signature)));
 }
 
 std::shared_ptr<VerifyPool::Ticket> VerifyPool::SubmitJob(const ssz::Root& registry_root,
                                                           std::function<absl::Status()> job) {
-  auto ticket = std::make_shared<Ticket>(registry_root, std::move(job));
+  return Enqueue(std::make_shared<Ticket>(registry_root, std::move(job)));
+}
+
+std::shared_ptr<VerifyPool::Ticket> VerifyPool::Enqueue(std::shared_ptr<Ticket> ticket) {
   {
     MutexLock lock(&mu_);
     if (queue_.size() >= queue_limit_) {
-      queue_.pop_front();
+      queue_.pop_front();  // stays kQueued: whoever asks for its answer runs it
       dropped_->Increment();
     }
     queue_.push_back(ticket);

@@ -91,6 +91,8 @@ class VerifyPool {
 
  private:
   void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  // Queues `ticket` (dropping the oldest waiting one when full) and wakes a thread.
+  std::shared_ptr<Ticket> Enqueue(std::shared_ptr<Ticket> ticket) ABSL_LOCKS_EXCLUDED(mu_);
   // Runs the ticket's check (outside the lock) and records the answer.
   void Check(Ticket& ticket, metrics::Counter* by) ABSL_LOCKS_EXCLUDED(mu_);
   // Waits for or runs the ticket; its answer is then recorded.
